@@ -1,0 +1,306 @@
+import type Redis from 'ioredis';
+import { STREAMS, type Envelope, type EventType } from '../contract';
+import { fieldsFromList, fieldsToList, fromStreamFields, type StreamFields } from '../envelope';
+import { AppError, errorMessage } from '../errors';
+import type { Logger } from '../logger';
+import { deadLetterFields } from './dead-letters';
+import type { BusMetrics } from './metrics';
+import type { BusScripts } from './scripts';
+
+export interface HandlerContext {
+  stream: string;
+  entryId: string;
+  group: string;
+  /** 1 on first delivery; the stream's own delivery counter after a claim. */
+  attempt: number;
+  logger: Logger;
+}
+
+export type Handler<T extends EventType> = (event: Envelope<T>, ctx: HandlerContext) => Promise<void>;
+export type Handlers = { [T in EventType]?: Handler<T> };
+
+export interface ConsumerOptions {
+  group: string;
+  consumer: string;
+  streams: readonly string[];
+  handlers: Handlers;
+  /** Attempts before an entry is dead-lettered (STREAM_MAX_RETRIES). */
+  maxRetries: number;
+  /** Idle time after which a pending entry is reclaimed for another attempt (STREAM_CLAIM_IDLE_MS). */
+  claimIdleMs: number;
+  claimIntervalMs?: number;
+  batchSize?: number;
+  blockMs?: number;
+  /** Bound on handlers running at once. */
+  concurrency?: number;
+  /** Entries with the same key run one after another, in stream order; default: payload.order_id. */
+  partitionKey?: (event: Envelope) => string;
+}
+
+interface Entry {
+  stream: string;
+  id: string;
+  fields: StreamFields;
+  attempt: number;
+}
+
+type Outcome = 'ack' | 'pending' | 'dead-lettered';
+
+export interface ConsumerDeps {
+  /** Commands (XACK, XAUTOCLAIM, scripts). */
+  redis: Redis;
+  /** A connection of its own for blocking reads. */
+  reader: Redis;
+  scripts: BusScripts;
+  metrics: BusMetrics;
+  logger: Logger;
+  deadLettersMaxLen: number;
+}
+
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-');
+  const [bm, bs] = b.split('-');
+  return Number(am) - Number(bm) || Number(as) - Number(bs);
+}
+
+const defaultKey = (event: Envelope): string => {
+  const payload = event.payload as { order_id?: string };
+  return payload.order_id ?? event.event_id;
+};
+
+/**
+ * One consumer of one group: reads new entries with XREADGROUP, reclaims stalled ones with XAUTOCLAIM on a
+ * timer, runs typed handlers with bounded concurrency, acks a batch at once, and moves entries that keep
+ * failing (or can never succeed) to `dead-letters`.
+ */
+export class StreamConsumer {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readerId: number | undefined;
+  private nextClaimAt = 0;
+  private readonly o: Required<Omit<ConsumerOptions, 'claimIntervalMs'>> & { claimIntervalMs: number };
+
+  constructor(
+    options: ConsumerOptions,
+    private readonly deps: ConsumerDeps,
+  ) {
+    this.o = {
+      batchSize: 64,
+      blockMs: 2_000,
+      concurrency: 16,
+      partitionKey: defaultKey,
+      ...options,
+      claimIntervalMs: options.claimIntervalMs ?? Math.max(20, Math.min(options.claimIdleMs / 2, 5_000)),
+    };
+  }
+
+  get name(): string {
+    return this.o.consumer;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    for (const stream of this.o.streams) {
+      try {
+        // From the start of the stream: a group created after events were written still sees them.
+        await this.deps.redis.xgroup('CREATE', stream, this.o.group, '0', 'MKSTREAM');
+      } catch (error) {
+        if (!errorMessage(error).includes('BUSYGROUP')) throw error;
+      }
+    }
+    this.readerId = Number(await this.deps.reader.client('ID'));
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops reading, lets in-flight handlers finish and ack, then returns. */
+  async stop(): Promise<void> {
+    if (!this.running) return this.loop;
+    this.running = false;
+    // Wake the blocked XREADGROUP at once instead of waiting out BLOCK.
+    if (this.readerId !== undefined) await this.deps.redis.client('UNBLOCK', this.readerId).catch(() => undefined);
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (Date.now() >= this.nextClaimAt) {
+          this.nextClaimAt = Date.now() + this.o.claimIntervalMs;
+          await this.claimStalled();
+          await this.refreshGauges();
+        }
+        if (!this.running) break;
+        const block = Math.max(1, Math.min(this.o.blockMs, this.nextClaimAt - Date.now()));
+        await this.process(await this.readNew(block));
+      } catch (error) {
+        if (!this.running) break;
+        this.deps.logger.error({ err: error, group: this.o.group }, 'consumer loop error; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  private async readNew(blockMs: number): Promise<Entry[]> {
+    const streams = this.o.streams;
+    const reply = (await this.deps.reader.xreadgroup(
+      'GROUP', this.o.group, this.o.consumer,
+      'COUNT', this.o.batchSize, 'BLOCK', blockMs,
+      'STREAMS', ...streams, ...streams.map(() => '>'),
+    )) as [string, [string, string[]][]][] | null;
+    if (!reply) return [];
+    const entries = reply.flatMap(([stream, list]) =>
+      list.map(([id, fields]) => ({ stream, id, fields: fieldsFromList(fields), attempt: 1 })),
+    );
+    // Redis groups the reply by stream; entry ids share one server clock, so sorting restores the order
+    // in which events were written across streams (an order's `delivered` after its delivery's).
+    return reply.length > 1 ? entries.sort((a, b) => compareIds(a.id, b.id)) : entries;
+  }
+
+  private async claimStalled(): Promise<void> {
+    for (const stream of this.o.streams) {
+      let start = '0-0';
+      // Bounded per tick, so reclaiming never starves new work.
+      for (let round = 0; round < 10 && this.running; round++) {
+        const [next, claimed] = await this.deps.scripts.claimWithCounts(
+          stream, this.o.group, this.o.consumer, this.o.claimIdleMs, start, this.o.batchSize,
+        );
+        const entries = claimed
+          .filter(([, list]) => list !== null)
+          .map(([id, list, count]) => ({ stream, id, fields: fieldsFromList(list ?? []), attempt: Number(count) }));
+        if (entries.length > 0) {
+          this.deps.metrics.retried.inc({ stream, group: this.o.group }, entries.length);
+          await this.process(entries);
+        }
+        if (next === '0-0') break;
+        start = next;
+      }
+    }
+  }
+
+  private async refreshGauges(): Promise<void> {
+    for (const stream of this.o.streams) {
+      const groups = (await this.deps.redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
+      for (const info of groups) {
+        const fields = fieldsFromList(info.map(String));
+        if (fields.name !== this.o.group) continue;
+        const labels = { stream, group: this.o.group };
+        this.deps.metrics.pending.set(labels, Number(fields.pending ?? 0));
+        if (fields.lag !== undefined && fields.lag !== '') this.deps.metrics.lag.set(labels, Number(fields.lag));
+      }
+    }
+  }
+
+  /** Runs a batch: entries with one key in order, keys in parallel up to the bound; then one XACK per stream. */
+  private async process(entries: Entry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const lanes = new Map<string, { entry: Entry; event?: Envelope }[]>();
+    const toAck: Entry[] = [];
+    for (const entry of entries) {
+      const decoded = fromStreamFields(entry.fields);
+      if (!decoded.ok && decoded.reason === 'unknown_type') {
+        this.deps.metrics.ignored.inc({ stream: entry.stream, group: this.o.group, reason: 'unknown_type' });
+        toAck.push(entry);
+        continue;
+      }
+      const type = entry.fields.event_type ?? '';
+      if (decoded.ok && !this.o.handlers[decoded.event.event_type]) {
+        this.deps.metrics.ignored.inc({ stream: entry.stream, group: this.o.group, reason: 'not_handled' });
+        toAck.push(entry);
+        continue;
+      }
+      if (!decoded.ok) {
+        await this.deadLetter(entry, type, `invalid envelope: ${decoded.error}`);
+        continue;
+      }
+      const key = this.o.partitionKey(decoded.event);
+      const lane = lanes.get(key) ?? [];
+      lane.push({ entry, event: decoded.event });
+      lanes.set(key, lane);
+    }
+
+    const queue = [...lanes.values()];
+    const worker = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const { entry, event } of lane) {
+          if ((await this.handle(entry, event!)) === 'ack') toAck.push(entry);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, queue.length) }, worker));
+    await this.ack(toAck);
+  }
+
+  private async handle(entry: Entry, event: Envelope): Promise<Outcome> {
+    const labels = { stream: entry.stream, group: this.o.group, type: event.event_type };
+    // A child logger per entry costs more than a no-op handler: made only when something logs.
+    let child: Logger | undefined;
+    const log = () =>
+      (child ??= this.deps.logger.child({
+        event_id: event.event_id,
+        correlation_id: event.correlation_id,
+        event_type: event.event_type,
+      }));
+    if (entry.attempt > this.o.maxRetries) {
+      return this.deadLetter(entry, event.event_type, `no attempt completed within ${this.o.maxRetries} deliveries`);
+    }
+    const handler = this.o.handlers[event.event_type] as Handler<EventType>;
+    this.deps.metrics.consumed.inc(labels);
+    const started = performance.now();
+    const stopTimer = () => this.deps.metrics.handlerDuration.observe(labels, (performance.now() - started) / 1000);
+    const ctx: HandlerContext = {
+      stream: entry.stream,
+      entryId: entry.id,
+      group: this.o.group,
+      attempt: entry.attempt,
+      get logger() {
+        return log();
+      },
+    };
+    try {
+      await handler(event, ctx);
+      stopTimer();
+      this.deps.metrics.acked.inc(labels);
+      return 'ack';
+    } catch (error) {
+      stopTimer();
+      this.deps.metrics.failed.inc(labels);
+      const retryable = !(error instanceof AppError) || error.retryable;
+      if (!retryable || entry.attempt >= this.o.maxRetries) {
+        log().error({ err: error, attempt: entry.attempt }, 'handler failed for good; dead-lettering');
+        return this.deadLetter(entry, event.event_type, errorMessage(error));
+      }
+      log().warn({ err: error, attempt: entry.attempt }, 'handler failed; left pending for retry');
+      return 'pending';
+    }
+  }
+
+  private async deadLetter(entry: Entry, type: string, lastError: string): Promise<Outcome> {
+    const fields = deadLetterFields(
+      {
+        original_stream: entry.stream,
+        original_id: entry.id,
+        group: this.o.group,
+        consumer: this.o.consumer,
+        attempts: String(entry.attempt),
+        last_error: lastError.slice(0, 2_000),
+        failed_at: new Date().toISOString(),
+      },
+      entry.fields,
+    );
+    const id = await this.deps.scripts.deadLetter(
+      entry.stream, STREAMS.deadLetters, this.o.group, entry.id, this.deps.deadLettersMaxLen, fieldsToList(fields),
+    );
+    if (id) this.deps.metrics.deadLettered.inc({ stream: entry.stream, group: this.o.group, type: type || 'unknown' });
+    return 'dead-lettered';
+  }
+
+  private async ack(entries: Entry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const byStream = new Map<string, string[]>();
+    for (const e of entries) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e.id]);
+    const pipeline = this.deps.redis.pipeline();
+    for (const [stream, ids] of byStream) pipeline.xack(stream, this.o.group, ...ids);
+    await pipeline.exec();
+  }
+}

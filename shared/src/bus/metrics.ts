@@ -1,0 +1,19 @@
+import { counter, gauge, histogram, LATENCY_BUCKETS } from '../metrics';
+
+/** Event-bus metrics, labelled by stream, consumer group and event type. */
+export function busMetrics() {
+  const entry = ['stream', 'group', 'type'] as const;
+  return {
+    published: counter({ name: 'bus_events_published_total', help: 'Events written to a stream', labelNames: ['stream', 'type'] }),
+    consumed: counter({ name: 'bus_events_consumed_total', help: 'Entries handed to a handler', labelNames: entry }),
+    acked: counter({ name: 'bus_events_acked_total', help: 'Entries acknowledged after success', labelNames: entry }),
+    failed: counter({ name: 'bus_events_failed_total', help: 'Handler failures (left pending for retry)', labelNames: entry }),
+    retried: counter({ name: 'bus_events_retried_total', help: 'Entries reclaimed with XAUTOCLAIM for another attempt', labelNames: ['stream', 'group'] }),
+    deadLettered: counter({ name: 'bus_events_dead_lettered_total', help: 'Entries moved to dead-letters', labelNames: entry }),
+    ignored: counter({ name: 'bus_events_ignored_total', help: 'Entries acked without a handler (unknown or unhandled type)', labelNames: ['stream', 'group', 'reason'] }),
+    handlerDuration: histogram({ name: 'bus_handler_duration_seconds', help: 'Handler run time', labelNames: entry, buckets: LATENCY_BUCKETS }),
+    lag: gauge({ name: 'bus_group_lag', help: 'Entries in the stream not yet delivered to the group', labelNames: ['stream', 'group'] }),
+    pending: gauge({ name: 'bus_group_pending', help: 'Entries delivered to the group and not yet acked', labelNames: ['stream', 'group'] }),
+  };
+}
+export type BusMetrics = ReturnType<typeof busMetrics>;

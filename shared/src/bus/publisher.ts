@@ -1,0 +1,48 @@
+import type Redis from 'ioredis';
+import { STREAMS, type Envelope } from '../contract';
+import { fieldsToList, streamOf, toStreamFields, type StreamFields } from '../envelope';
+import type { BusMetrics } from './metrics';
+
+export interface RawEntry {
+  stream: string;
+  fields: StreamFields;
+}
+
+export interface PublisherOptions {
+  redis: Redis;
+  metrics: BusMetrics;
+  /** Approximate MAXLEN for working streams. */
+  maxLen: number;
+  /** Approximate MAXLEN for `dead-letters`, which keeps far more. */
+  deadLettersMaxLen: number;
+}
+
+/** Writes entries with XADD, pipelined: one round trip for a whole batch. */
+export class Publisher {
+  constructor(private readonly options: PublisherOptions) {}
+
+  async publish(events: Envelope | readonly Envelope[]): Promise<string[]> {
+    const list = Array.isArray(events) ? (events as readonly Envelope[]) : [events as Envelope];
+    return this.publishRaw(list.map((event) => ({ stream: streamOf(event), fields: toStreamFields(event) })));
+  }
+
+  /** Entries whose fields are already flat: the outbox relay and dead-letter replay use this. */
+  async publishRaw(entries: readonly RawEntry[]): Promise<string[]> {
+    if (entries.length === 0) return [];
+    const { redis, maxLen, deadLettersMaxLen, metrics } = this.options;
+    const pipeline = redis.pipeline();
+    for (const { stream, fields } of entries) {
+      const cap = stream === STREAMS.deadLetters ? deadLettersMaxLen : maxLen;
+      pipeline.xadd(stream, 'MAXLEN', '~', cap, '*', ...fieldsToList(fields));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const ids: string[] = [];
+    results.forEach(([error, id], i) => {
+      if (error) throw error;
+      ids.push(String(id));
+      const { stream, fields } = entries[i]!;
+      metrics.published.inc({ stream, type: fields.event_type ?? 'unknown' });
+    });
+    return ids;
+  }
+}

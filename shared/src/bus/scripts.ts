@@ -1,0 +1,64 @@
+import type Redis from 'ioredis';
+
+/**
+ * The bus's atomic multi-key operations, each one Lua script. Redis runs a script as one unit, so no other
+ * client ever sees a half-done move.
+ */
+
+/**
+ * dead_letter: move one pending entry to the dead-letter stream.
+ * KEYS[1] the original stream, KEYS[2] the dead-letter stream.
+ * ARGV[1] group, ARGV[2] entry id, ARGV[3] dead-letter MAXLEN (approximate), ARGV[4..] field/value pairs.
+ * Writes the dead letter only if this call is the one that acked the entry, so an entry is never in both
+ * places and never dead-lettered twice (two consumers racing after a claim). Returns the new id or false.
+ */
+const DEAD_LETTER = `
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))
+end
+return false
+`;
+
+/**
+ * claim_with_counts: XAUTOCLAIM plus each claimed entry's delivery counter, in one round trip.
+ * KEYS[1] stream. ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] start id, ARGV[5] count.
+ * Returns {next_start_id, {{id, {fields…}, delivery_count}…}, {deleted ids…}}.
+ */
+const CLAIM_WITH_COUNTS = `
+local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5])
+local out = {}
+for i, entry in ipairs(claimed[2]) do
+  local info = redis.call('XPENDING', KEYS[1], ARGV[1], entry[1], entry[1], 1)
+  local count = 1
+  if info[1] then count = info[1][4] end
+  out[i] = {entry[1], entry[2], count}
+end
+return {claimed[1], out, claimed[3] or {}}
+`;
+
+export interface BusScripts {
+  deadLetter(stream: string, deadLetters: string, group: string, id: string, maxLen: number, fields: string[]): Promise<string | null>;
+  claimWithCounts(
+    stream: string,
+    group: string,
+    consumer: string,
+    minIdleMs: number,
+    start: string,
+    count: number,
+  ): Promise<[string, [string, string[] | null, number][], string[]]>;
+}
+
+export function defineBusScripts(redis: Redis): BusScripts {
+  redis.defineCommand('busDeadLetter', { numberOfKeys: 2, lua: DEAD_LETTER });
+  redis.defineCommand('busClaimWithCounts', { numberOfKeys: 1, lua: CLAIM_WITH_COUNTS });
+  const commands = redis as unknown as {
+    busDeadLetter(...args: (string | number)[]): Promise<string | null>;
+    busClaimWithCounts(...args: (string | number)[]): Promise<[string, [string, string[] | null, number][], string[]]>;
+  };
+  return {
+    deadLetter: (stream, deadLetters, group, id, maxLen, fields) =>
+      commands.busDeadLetter(stream, deadLetters, group, id, maxLen, ...fields),
+    claimWithCounts: (stream, group, consumer, minIdleMs, start, count) =>
+      commands.busClaimWithCounts(stream, group, consumer, minIdleMs, start, count),
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** A bad or missing environment variable: the message names it. */
+export class ConfigError extends Error {
+  readonly code = 'config_error';
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid environment: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+/** Variables every service reads. A service extends this with its own. */
+export const BaseEnv = z.object({
+  SERVICE_NAME: z.string().min(1).optional(),
+  CONSUMER_NAME: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_PORT: int(0).pipe(z.number().max(65535)),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  STREAM_MAX_RETRIES: int(5, 1),
+  STREAM_CLAIM_IDLE_MS: int(30_000, 10),
+  STREAM_MAXLEN: int(100_000, 100),
+  DEAD_LETTERS_MAXLEN: int(1_000_000, 100),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
+});
+
+export const MongoEnv = z.object({
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
+  MONGO_DB: z.string().min(1).default('pizza'),
+});
+
+/**
+ * Parses the environment against a schema. Throws a ConfigError naming every bad variable,
+ * so `main` can print it and exit before anything starts.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      variable: issue.path.join('.') || '(environment)',
+      message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
+    })),
+  );
+}

@@ -1,0 +1,10 @@
+/**
+ * The browser-safe part of the shared library: zod schemas and constants only (no Node imports),
+ * so the frontend and the services validate with the very same schemas.
+ */
+export * from './statuses';
+export * from './streams';
+export * from './money';
+export * from './events';
+export * from './http';
+export * from './ws';

@@ -1,0 +1,101 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import { collectDefaultMetrics, histogram, LATENCY_BUCKETS, registry } from '../metrics';
+
+/** A named readiness check: resolves when the dependency answers. */
+export type ReadinessChecks = Record<string, () => Promise<unknown>>;
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Every service's HTTP basics: liveness, readiness with named checks, /metrics, request duration, and
+ * (via `finishApp`) the contract's JSON errors.
+ */
+export function createHttpApp(options: { logger: Logger; readiness: ReadinessChecks }): Express {
+  collectDefaultMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  const duration = histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route', 'status_code'],
+    buckets: LATENCY_BUCKETS,
+  });
+  app.use((req, res, next) => {
+    const stop = duration.startTimer();
+    res.on('finish', () => {
+      // The matched route pattern, never the raw path: ids would explode the label set.
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      stop({ method: req.method, route, status_code: String(res.statusCode) });
+    });
+    next();
+  });
+
+  app.get('/api/v1/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/api/v1/health', async (_req, res) => {
+    const results = await Promise.all(
+      Object.entries(options.readiness).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return [name, { status: 'up' }] as const;
+        } catch (error) {
+          return [name, { status: 'down', error: error instanceof Error ? error.message : String(error) }] as const;
+        }
+      }),
+    );
+    const down = results.filter(([, r]) => r.status === 'down').map(([name]) => name);
+    const checks = Object.fromEntries(results);
+    if (down.length === 0) {
+      res.json({ status: 'ready', checks });
+      return;
+    }
+    res.status(503).json({
+      error: { code: 'not_ready', message: `Not ready: ${down.join(', ')} down`, details: { down, checks } },
+    });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  return app;
+}
+
+export function sendError(res: express.Response, status: number, code: string, message: string, details?: unknown) {
+  res.status(status).json({ error: details === undefined ? { code, message } : { code, message, details } });
+}
+
+/** Adds the 404 fallback and the one error mapper. Call after the routes. */
+export function finishApp(app: Express, logger: Logger): void {
+  const notFound: RequestHandler = (_req, res) => sendError(res, 404, 'not_found', 'No such route');
+  const mapError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    if (error instanceof AppError) {
+      sendError(res, error.httpStatus, error.code, error.message, error.details);
+      return;
+    }
+    const status = (error as { status?: unknown; type?: unknown }).status;
+    const type = (error as { type?: unknown }).type;
+    if (type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'Request body too large');
+    if (type === 'entity.parse.failed') {
+      return sendError(res, 400, 'validation_error', 'Request body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
+    }
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return sendError(res, status, 'bad_request', error instanceof Error ? error.message : 'Bad request');
+    }
+    logger.error({ err: error }, 'unhandled error');
+    sendError(res, 500, 'internal_error', 'Internal error'); // never a stack trace
+  };
+  app.use(notFound);
+  app.use(mapError);
+}
