@@ -1,0 +1,139 @@
+// ops/s of mongo-lite through the official driver: insertOne, findOneAndUpdate with a $gte guard, and a
+// two-write transaction (guarded stock decrement + order insert) via withTransaction.
+// The server runs as a child process (as resolveMongo starts it), so client and server do not share a CPU loop.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { MongoClient, type Collection } from 'mongodb';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ITEMS = 1000;
+
+interface Result {
+  name: string;
+  ops: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  retries?: number;
+}
+
+async function startServer(): Promise<{ uri: string; stop(): Promise<void> }> {
+  const bin = path.join(__dirname, '..', 'bin', 'mongo-lite.js');
+  const child = spawn(process.execPath, [bin, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    if (line.includes('"listening"')) {
+      const { uri } = JSON.parse(line) as { uri: string };
+      child.stdout.resume();
+      return {
+        uri,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await once(child, 'exit');
+        },
+      };
+    }
+  }
+  throw new Error('mongo-lite exited before listening');
+}
+
+async function measure(name: string, op: (worker: number, i: number) => Promise<void>): Promise<Result> {
+  const latencies: number[] = [];
+  const deadline = Date.now() + SECONDS * 1000;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      for (let i = 0; Date.now() < deadline; i++) {
+        const t = process.hrtime.bigint();
+        await op(w, i);
+        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  return { name, ops: latencies.length, seconds, p50: pct(0.5), p99: pct(0.99) };
+}
+
+function printTable(results: Result[]): void {
+  const rows = results.map((r) => [
+    r.name,
+    String(r.ops),
+    (r.ops / r.seconds).toFixed(0),
+    r.p50.toFixed(2),
+    r.p99.toFixed(2),
+    r.retries === undefined ? '' : String(r.retries),
+  ]);
+  const header = ['operation', 'ops', 'ops/s', 'p50 ms', 'p99 ms', 'txn retries'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  console.log(fmt(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(fmt(r));
+}
+
+async function main(): Promise<void> {
+  const server = await startServer();
+  const client = await MongoClient.connect(server.uri, { maxPoolSize: CONCURRENCY * 2 });
+  try {
+    const db = client.db('bench');
+    const orders = db.collection<{ item: number; qty: number; at: Date }>('orders');
+    const items: Collection<{ _id: number; stock: number }> = db.collection('items');
+    await items.insertMany(Array.from({ length: ITEMS }, (_, i) => ({ _id: i, stock: 1_000_000_000 })));
+    console.log(
+      `mongo-lite at ${server.uri}; ${CONCURRENCY} concurrent clients, ${SECONDS} s per operation\n`,
+    );
+    const results: Result[] = [];
+
+    results.push(
+      await measure('insertOne', async (w, i) => {
+        await orders.insertOne({ item: w, qty: i, at: new Date() });
+      }),
+    );
+
+    results.push(
+      await measure('findOneAndUpdate ($gte guard, $inc)', async () => {
+        const _id = Math.floor(Math.random() * ITEMS);
+        await items.findOneAndUpdate(
+          { _id, stock: { $gte: 1 } },
+          { $inc: { stock: -1 } },
+          { returnDocument: 'after' },
+        );
+      }),
+    );
+
+    let attempts = 0;
+    const sessions = Array.from({ length: CONCURRENCY }, () => client.startSession());
+    const txn = await measure('transaction (decrement + insert)', async (w, i) => {
+      const session = sessions[w];
+      if (!session) return;
+      const _id = Math.floor(Math.random() * ITEMS);
+      await session.withTransaction(async () => {
+        attempts++;
+        const item = await items.findOneAndUpdate(
+          { _id, stock: { $gte: 1 } },
+          { $inc: { stock: -1 } },
+          { session },
+        );
+        if (item) await orders.insertOne({ item: _id, qty: i, at: new Date() }, { session });
+      });
+    });
+    txn.retries = attempts - txn.ops;
+    results.push(txn);
+    for (const s of sessions) await s.endSession();
+    printTable(results);
+  } finally {
+    await client.close();
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,1 @@
+export { start, type RunningServer, type StartOptions } from './server';
