@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { ValidationError, zodDetails } from '@pizza/shared';
+import { CreateOrderRequest } from '@pizza/shared/contract';
+import { IDEMPOTENCY_KEY_MAX } from '../domain/idempotency';
+import type { OrdersContext } from '../store/context';
+import { cancelOrder } from '../store/cancel-order';
+import { placeOrder } from '../store/place-order';
+import { readOrder } from '../store/read-order';
+import { jsonBody } from './body';
+
+const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(IDEMPOTENCY_KEY_MAX)
+  .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters')
+  .optional();
+
+/** A missing or malformed token is simply a wrong one: the answer is the same 404. */
+const tokenOf = (query: unknown): string => {
+  const token = (query as { token?: unknown }).token;
+  return typeof token === 'string' ? token : '';
+};
+
+const idOf = (params: Record<string, unknown>): string => (typeof params.id === 'string' ? params.id : '');
+
+export function ordersRoutes(ctx: OrdersContext): Router {
+  const router = Router();
+
+  router.post('/orders', ...jsonBody(), async (req, res) => {
+    const key = IdempotencyKey.safeParse(req.get('Idempotency-Key'));
+    if (!key.success) {
+      ctx.metrics.rejected.inc({ reason: 'validation' });
+      throw new ValidationError('Invalid Idempotency-Key header', [
+        { path: 'Idempotency-Key', message: key.error.issues[0]?.message ?? 'invalid' },
+      ]);
+    }
+    const body = CreateOrderRequest.safeParse(req.body);
+    if (!body.success) {
+      ctx.metrics.rejected.inc({ reason: 'validation' });
+      throw new ValidationError('Invalid order', zodDetails(body.error));
+    }
+    const { order, replayed } = await placeOrder(ctx, body.data, key.data);
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(201).location(`/api/v1/orders/${order.id}`).json(order);
+  });
+
+  router.get('/orders/:id', async (req, res) => {
+    res.json(await readOrder(ctx, idOf(req.params), tokenOf(req.query)));
+  });
+
+  router.post('/orders/:id/cancel', ...jsonBody(), async (req, res) => {
+    res.json(await cancelOrder(ctx, idOf(req.params), tokenOf(req.query)));
+  });
+
+  return router;
+}

@@ -1,0 +1,19 @@
+import type { Express } from 'express';
+import helmet from 'helmet';
+import type Redis from 'ioredis';
+import type { OrdersContext } from '../store/context';
+import { adminRoutes } from './admin';
+import { docsRoutes } from './docs';
+import { menuRoutes } from './menu';
+import { ordersRoutes } from './orders';
+
+/** Every route of the order service, behind helmet's security headers. */
+export function mountRoutes(
+  app: Express,
+  ctx: OrdersContext,
+  options: { redis: Redis; adminToken: string },
+): void {
+  app.use(helmet());
+  app.use(docsRoutes());
+  app.use('/api/v1', menuRoutes(ctx), ordersRoutes(ctx), adminRoutes(options));
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { BaseEnv, MongoEnv, Outbox, runMain, startService, type RunningService } from '@pizza/shared';
+import { GROUPS, STREAMS } from '@pizza/shared/contract';
+import { onDeliveryCreated } from './handlers/delivery-created';
+import { onDeliveryStatusChanged } from './handlers/delivery-status-changed';
+import { onOrderStatusSimulated } from './handlers/order-status-simulated';
+import { mountRoutes } from './http/routes';
+import { orderMetrics } from './metrics';
+import { ensureIndexes } from './store/collections';
+import { ordersContext } from './store/context';
+
+export const SERVICE = 'orders';
+
+export const OrdersEnv = BaseEnv.extend(MongoEnv.shape).extend({
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  /** Test-only: SIGKILL the process right after an order commits, before the outbox is woken. */
+  FAULT_CRASH_AFTER_COMMIT: z.enum(['0', '1']).default('0'),
+});
+
+/** The order service: HTTP API, the consumers of status and delivery events, and the outbox relay. */
+export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+  return startService({
+    name: SERVICE,
+    schema: OrdersEnv,
+    env,
+    async setup({ config, logger, bus, app }, mongo) {
+      const outbox = new Outbox({ db: mongo.db, bus, logger, name: SERVICE });
+      await outbox.ensureIndexes();
+      await ensureIndexes(mongo.db);
+      // Never honoured in production, whatever the deployment's environment says.
+      const crash = config.FAULT_CRASH_AFTER_COMMIT === '1' && (env.NODE_ENV ?? '') !== 'production';
+      if (crash)
+        logger.warn('FAULT_CRASH_AFTER_COMMIT=1: the process will kill itself after the first order commits');
+      const ctx = ordersContext({
+        mongo,
+        outbox,
+        metrics: orderMetrics(),
+        clock: () => new Date(),
+        source: SERVICE,
+        afterCommit: crash ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+      });
+      mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN });
+      return {
+        consumers: [
+          {
+            group: GROUPS.orders,
+            streams: [STREAMS.orderStatus, STREAMS.deliveries],
+            handlers: {
+              'order.status_simulated': onOrderStatusSimulated(ctx),
+              'delivery.created': onDeliveryCreated(ctx),
+              'delivery.status_changed': onDeliveryStatusChanged(ctx),
+            },
+          },
+        ],
+        start: () => outbox.start(),
+        stop: () => outbox.stop(),
+      };
+    },
+  });
+}
+
+if (require.main === module) runMain(SERVICE, () => start());

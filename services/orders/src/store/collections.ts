@@ -1,0 +1,50 @@
+import type { Collection, Db } from 'mongodb';
+import type { Order } from '../domain/order';
+import { IDEMPOTENCY_TTL_SECONDS } from '../domain/idempotency';
+
+/** The order service's collections, and their indexes. */
+
+/** `menu`: the stock refill (ops) relies on exactly this shape. */
+export interface MenuDoc {
+  /** Item id slug, e.g. `margherita`. */
+  _id: string;
+  name: string;
+  description: string;
+  /** Integer cents. */
+  price: number;
+  category: 'pizza' | 'drink';
+  stock: number;
+  target_stock: number;
+}
+
+export interface IdempotencyRecord {
+  /** sha256 (hex) of the Idempotency-Key. */
+  _id: string;
+  /** sha256 (hex) of the canonical request body. */
+  request_hash: string;
+  order_id: string;
+  /** The tracking token sealed under a key derived from the Idempotency-Key. */
+  sealed_token: string;
+  created_at: Date;
+}
+
+export interface Collections {
+  menu: Collection<MenuDoc>;
+  orders: Collection<Order>;
+  idempotency: Collection<IdempotencyRecord>;
+}
+
+export function collections(db: Db): Collections {
+  return {
+    menu: db.collection<MenuDoc>('menu'),
+    orders: db.collection<Order>('orders'),
+    idempotency: db.collection<IdempotencyRecord>('idempotency_keys'),
+  };
+}
+
+export async function ensureIndexes(db: Db): Promise<void> {
+  await collections(db).idempotency.createIndex(
+    { created_at: 1 },
+    { expireAfterSeconds: IDEMPOTENCY_TTL_SECONDS },
+  );
+}

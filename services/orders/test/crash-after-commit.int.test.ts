@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { MongoClient, type Db } from 'mongodb';
+import { resolveMongo, resolveRedis, spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
+import { OUTBOX_COLLECTION } from '@pizza/shared';
+import { STREAMS } from '@pizza/shared/contract';
+import { waitFor } from '@pizza/shared/testing';
+import { customer, orderRequest } from './support/http';
+import { eventsOn, menuItem, serviceEnv, stockOf } from './support/stack';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const MAIN = join('services', 'orders', 'src', 'main.ts');
+
+const stops: (() => Promise<unknown>)[] = [];
+let db: Db;
+let redis: Redis;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  const redisInstance = await resolveRedis();
+  stops.push(() => redisInstance.stop());
+  const mongoInstance = await resolveMongo();
+  stops.push(() => mongoInstance.stop());
+  const mongoDb = `orders_crash_${randomUUID().replace(/-/g, '')}`;
+  const client = await MongoClient.connect(mongoInstance.url);
+  stops.push(() => client.close());
+  db = client.db(mongoDb);
+  stops.push(() => db.dropDatabase().catch(() => undefined));
+  redis = new Redis(redisInstance.url);
+  stops.push(() => redis.quit());
+  env = {
+    ...serviceEnv({ redisUrl: redisInstance.url, mongoUrl: mongoInstance.url, mongoDb }),
+    LOG_LEVEL: 'info',
+  };
+}, 120_000);
+
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+});
+
+/** Runs the service as a real process and resolves with it and its port once it listens. */
+async function launch(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ child: ChildHandle; url: string }> {
+  const child = spawnChild(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: ROOT,
+    env: { ...env, ...extraEnv },
+  });
+  stops.push(() => child.stop());
+  const line = await waitForLine(child, (l) => l.includes('orders listening'), {
+    timeoutMs: 30_000,
+    what: 'orders service',
+  });
+  child.child.stdout?.resume();
+  child.child.stderr?.resume();
+  return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
+}
+
+test('when the process dies after the commit and before the publish, then the restarted service publishes the order exactly once', async () => {
+  await db.collection('menu').insertOne(menuItem('crash-pizza', 5) as never);
+  const crashing = await launch({ FAULT_CRASH_AFTER_COMMIT: '1' });
+  const name = `Crash ${randomUUID()}`;
+
+  const attempt = fetch(`${crashing.url}/api/v1/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...orderRequest(['crash-pizza', 2]), customer: { ...customer, name } }),
+  });
+  await expect(attempt).rejects.toThrow(); // the connection drops: no answer ever comes
+  await crashing.child.exited;
+  expect(crashing.child.child.signalCode).toBe('SIGKILL');
+
+  // The transaction committed: order, stock and the outbox entry are all there.
+  const order = await db.collection('orders').findOne({ 'customer.name': name });
+  expect(order).not.toBeNull();
+  const orderId = String(order!._id);
+  expect(await stockOf(db, 'crash-pizza')).toBe(3);
+  const pending = await db
+    .collection(OUTBOX_COLLECTION)
+    .find({ 'fields.event_type': 'order.created' })
+    .toArray();
+  expect(pending.map((e) => JSON.parse(String(e.fields.payload)).order_id)).toEqual([orderId]);
+
+  const restarted = await launch();
+  const published = await waitFor(
+    async () => {
+      const events = (await eventsOn(redis, STREAMS.orders, orderId)).filter(
+        (e) => e.event_type === 'order.created',
+      );
+      return events.length > 0 ? events : undefined;
+    },
+    { timeoutMs: 20_000, what: 'order.created on orders-stream' },
+  );
+  await waitFor(async () => (await db.collection(OUTBOX_COLLECTION).countDocuments()) === 0, {
+    what: 'outbox drained',
+  });
+
+  // A consumer that applies by event_id sees the order once, even if the relay had published it twice.
+  const applied = new Set(published.map((e) => e.event_id));
+  expect(applied.size).toBe(1);
+  expect(published[0]!.payload).toMatchObject({ order_id: orderId, token_hash: order!.token_hash });
+  await restarted.child.stop();
+  expect(restarted.child.child.exitCode).toBe(0);
+}, 90_000);

@@ -1,0 +1,63 @@
+/** A small fetch wrapper for the tests: JSON in, JSON (or text) out. */
+
+export interface Reply<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  options: { json?: unknown; body?: string; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body = options.body;
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${base}${path}`, { method, headers, body });
+  const text = await res.text();
+  const isJson = (res.headers.get('content-type') ?? '').includes('json');
+  return { status: res.status, headers: res.headers, body: (isJson && text ? JSON.parse(text) : text) as T };
+}
+
+export interface OrderBody {
+  id: string;
+  status: string;
+  total: number;
+  tracking_token: string;
+  items: { item_id: string; quantity: number; unit_price: number; line_total: number; name: string }[];
+  timeline: { status: string; at: string }[];
+  delivery: { id: string; status: string; updated_at: string } | null;
+}
+
+export interface ErrorReply {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export const customer = { name: 'Ada Lovelace', address: '12 Analytical Row' };
+
+export function orderRequest(...lines: [string, number][]) {
+  return { items: lines.map(([item_id, quantity]) => ({ item_id, quantity })), customer };
+}
+
+/** Reads a counter's value (summed over labels that match) from the Prometheus text. */
+export async function metricValue(
+  base: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const match = /^([a-z_]+)(\{[^}]*\})? ([0-9.eE+-]+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const set = match[2] ?? '';
+    if (Object.entries(labels).every(([k, v]) => set.includes(`${k}="${v}"`))) sum += Number(match[3]);
+  }
+  return sum;
+}
