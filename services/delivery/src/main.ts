@@ -1,0 +1,59 @@
+import { GROUPS, Outbox, runMain, startService, STREAMS, type RunningService } from '@pizza/shared';
+import { DeliveryEnv } from './config';
+import { onDeliveryStatusSimulated } from './handlers/delivery-status-simulated';
+import { onOrderCreated } from './handlers/order-created';
+import { onOrderStatusChanged } from './handlers/order-status-changed';
+import { deliveryMetrics } from './metrics';
+import { DELIVERY_COLLECTIONS, deliveryStore } from './store/deliveries';
+
+export const SERVICE = 'delivery';
+
+/** The delivery service: creates a delivery when an order goes out, and drives it to delivered. No REST API. */
+export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+  return startService({
+    name: SERVICE,
+    schema: DeliveryEnv,
+    env,
+    async setup({ config, logger, bus }, mongo) {
+      const outbox = new Outbox({
+        db: mongo.db,
+        bus,
+        logger,
+        name: SERVICE,
+        collection: DELIVERY_COLLECTIONS.outbox,
+      });
+      const store = deliveryStore(mongo.db);
+      await Promise.all([outbox.ensureIndexes(), store.ensureIndexes()]);
+      const crash = config.FAULT_CRASH_AFTER_COMMIT === '1';
+      if (crash)
+        logger.warn(
+          'FAULT_CRASH_AFTER_COMMIT=1: the process will kill itself after the first delivery commits',
+        );
+      const ctx = {
+        mongo,
+        store,
+        outbox,
+        metrics: deliveryMetrics(),
+        clock: () => new Date(),
+        afterCreateCommit: crash ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+      };
+      return {
+        consumers: [
+          {
+            group: GROUPS.delivery,
+            streams: [STREAMS.orders, STREAMS.deliveryStatus],
+            handlers: {
+              'order.created': onOrderCreated(ctx),
+              'order.status_changed': onOrderStatusChanged(ctx),
+              'delivery.status_simulated': onDeliveryStatusSimulated(ctx),
+            },
+          },
+        ],
+        start: () => outbox.start(),
+        stop: () => outbox.stop(),
+      };
+    },
+  });
+}
+
+if (require.main === module) runMain(SERVICE, () => start());

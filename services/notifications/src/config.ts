@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { BaseEnv } from '@pizza/shared';
+
+const int = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
+
+/** The gateway's environment: the bus variables plus the WebSocket heartbeat and backpressure bounds. */
+export const NotificationsEnv = BaseEnv.extend({
+  /** How often every client is pinged. */
+  WS_PING_INTERVAL_MS: int(30_000, 10),
+  /** A client silent (no pong, no message) for this long is dropped. */
+  WS_CLIENT_TIMEOUT_MS: int(60_000, 10),
+  /** A client whose unsent bytes pass this bound is dropped rather than buffered without limit. */
+  WS_MAX_BUFFERED_BYTES: int(1024 * 1024, 1024),
+  /** How long a connection for a not-yet-known order waits for its order.created before 4404. */
+  WS_UNKNOWN_ORDER_GRACE_MS: int(5_000, 0),
+});
+export type NotificationsConfig = z.infer<typeof NotificationsEnv>;

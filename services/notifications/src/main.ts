@@ -1,0 +1,66 @@
+import { GROUPS, runMain, startService, STREAMS, type RunningService } from '@pizza/shared';
+import { NotificationsEnv } from './config';
+import { onDeliveryCreated } from './handlers/delivery-created';
+import { onDeliveryStatusChanged } from './handlers/delivery-status-changed';
+import { onOrderCancelled } from './handlers/order-cancelled';
+import { onOrderCreated } from './handlers/order-created';
+import { onOrderStatusChanged } from './handlers/order-status-changed';
+import { gatewayMetrics } from './metrics';
+import { FanoutSubscriber } from './store/fanout';
+import { TrackingCache } from './store/tracking-cache';
+import { TrackingGateway } from './ws/gateway';
+
+/** The notifications gateway: a Redis cache of each order's latest state, pushed to WebSocket clients. */
+export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+  return startService({
+    name: 'notifications',
+    schema: NotificationsEnv,
+    env,
+    async setup({ config, bus, logger, consumerName, consumerDefaults }) {
+      const metrics = gatewayMetrics();
+      const cache = new TrackingCache(bus.redis);
+      const gateway = new TrackingGateway({
+        readCache: (orderId) => cache.read(orderId),
+        logger,
+        metrics,
+        pingIntervalMs: config.WS_PING_INTERVAL_MS,
+        clientTimeoutMs: config.WS_CLIENT_TIMEOUT_MS,
+        maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+        graceMs: config.WS_UNKNOWN_ORDER_GRACE_MS,
+      });
+      const fanout = new FanoutSubscriber({
+        redisUrl: config.REDIS_URL,
+        name: consumerName,
+        logger,
+        onState: (state) => gateway.deliver(state),
+        onResubscribed: () => void gateway.resync(),
+      });
+      // Subscribed before any client can connect or any event is applied.
+      await fanout.start();
+      const deps = { cache, metrics, maxRetries: consumerDefaults.maxRetries };
+      return {
+        consumers: [
+          {
+            group: GROUPS.notifications,
+            streams: [STREAMS.orders, STREAMS.deliveries],
+            handlers: {
+              'order.created': onOrderCreated(deps),
+              'order.status_changed': onOrderStatusChanged(deps),
+              'order.cancelled': onOrderCancelled(deps),
+              'delivery.created': onDeliveryCreated(deps),
+              'delivery.status_changed': onDeliveryStatusChanged(deps),
+            },
+          },
+        ],
+        onListening: (server) => gateway.attach(server),
+        start: () => gateway.start(),
+        stop: async () => {
+          await gateway.stop();
+          await fanout.stop();
+        },
+      };
+    },
+  });
+}
+
+if (require.main === module) runMain('notifications', () => start());

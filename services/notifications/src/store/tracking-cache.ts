@@ -1,0 +1,75 @@
+import type Redis from 'ioredis';
+import { z } from 'zod';
+import { DeliveryStatus, OrderStatus } from '@pizza/shared';
+import type { TrackingState, TrackingUpdate } from '../domain/tracking';
+import { APPLY_TRACKING_UPDATE } from './tracking-script';
+
+/** Redis names of the gateway: one hash per order, a dedupe key per event, one fan-out channel. */
+export const CACHE_KEYS = {
+  order: (orderId: string) => `notif:order:${orderId}`,
+  seen: (eventId: string) => `notif:seen:${eventId}`,
+  channel: 'notif:updates',
+} as const;
+
+export const CACHE_TTL_SECONDS = 24 * 3600;
+
+export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'early' | 'unknown';
+
+/** A state as fanned out (and as read back from the hash). */
+export const TrackingStateSchema = z.object({
+  order_id: z.string(),
+  status: OrderStatus,
+  delivery_status: DeliveryStatus.nullable(),
+  at: z.string(),
+  event_id: z.string(),
+  rank: z.number().int().positive(),
+  ts: z.string(),
+});
+
+export interface CachedOrder {
+  tokenHash: string;
+  state: TrackingState;
+}
+
+type Commands = { notifApplyTrackingUpdate(...args: (string | number)[]): Promise<[ApplyOutcome, string?]> };
+
+/** The gateway's cache, the source of truth for what a (re)connecting client is sent first. */
+export class TrackingCache {
+  private readonly commands: Commands;
+
+  constructor(private readonly redis: Redis) {
+    redis.defineCommand('notifApplyTrackingUpdate', { numberOfKeys: 2, lua: APPLY_TRACKING_UPDATE });
+    this.commands = redis as unknown as Commands;
+  }
+
+  async apply(update: TrackingUpdate, options: { force: boolean }): Promise<ApplyOutcome> {
+    const fields = Object.entries(update.fields).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
+    const [outcome] = await this.commands.notifApplyTrackingUpdate(
+      CACHE_KEYS.order(update.orderId),
+      CACHE_KEYS.seen(update.eventId),
+      update.rank,
+      update.requires,
+      options.force ? '1' : '0',
+      CACHE_TTL_SECONDS,
+      CACHE_KEYS.channel,
+      update.orderId,
+      ...fields,
+    );
+    return outcome;
+  }
+
+  async read(orderId: string): Promise<CachedOrder | undefined> {
+    const hash = await this.redis.hgetall(CACHE_KEYS.order(orderId));
+    if (!hash.token_hash || !hash.rank) return undefined;
+    const state = TrackingStateSchema.safeParse({
+      order_id: orderId,
+      status: hash.status,
+      delivery_status: hash.delivery_status ? hash.delivery_status : null,
+      at: hash.at,
+      event_id: hash.event_id,
+      rank: Number(hash.rank),
+      ts: hash.ts,
+    });
+    return state.success ? { tokenHash: hash.token_hash, state: state.data } : undefined;
+  }
+}

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { StatusMessage, WS_CLOSE_NOT_FOUND } from '@pizza/shared';
+import { waitFor } from '@pizza/shared/testing';
+import WebSocket from 'ws';
+import { CACHE_KEYS } from '../src/store/tracking-cache';
+import {
+  HAPPY_SEQUENCE,
+  happyPath,
+  metricsText,
+  orderEvents,
+  publish,
+  useGatewayHarness,
+  Watcher,
+} from './helpers';
+
+jest.setTimeout(30_000);
+const h = useGatewayHarness();
+
+function watch(port: number, orderId: string, token: string | undefined) {
+  const watcher = Watcher.connect(port, orderId, token);
+  h.track(watcher.ws);
+  return watcher;
+}
+
+test('on connect the cached state comes at once, then every change in order', async () => {
+  const { port } = await h.gateway();
+  const o = orderEvents();
+  const [created, ...rest] = happyPath(o);
+  await publish(h.redis, created!);
+  await waitFor(async () => (await h.redis.exists(CACHE_KEYS.order(o.orderId))) === 1, { what: 'cached' });
+
+  const watcher = watch(port, o.orderId, o.token);
+  const [first] = await watcher.waitForSequence(1);
+  expect(first).toBe('created/null');
+  expect(StatusMessage.parse(watcher.messages[0])).toMatchObject({
+    order_id: o.orderId,
+    event_id: created!.event_id,
+  });
+
+  await publish(h.redis, ...rest);
+  expect(await watcher.waitForSequence(HAPPY_SEQUENCE.length)).toEqual(HAPPY_SEQUENCE);
+  const cache = await h.redis.hgetall(CACHE_KEYS.order(o.orderId));
+  expect(cache).toMatchObject({
+    status: 'delivered',
+    delivery_status: 'delivered',
+    event_id: rest.at(-1)!.event_id,
+  });
+  const ttl = await h.redis.ttl(CACHE_KEYS.order(o.orderId));
+  expect(ttl).toBeGreaterThan(23 * 3600);
+});
+
+test('a wrong token for a known order is closed with 4404 at once', async () => {
+  const { port } = await h.gateway({ WS_UNKNOWN_ORDER_GRACE_MS: '5000' });
+  const o = orderEvents();
+  await publish(h.redis, o.created());
+  await waitFor(async () => (await h.redis.exists(CACHE_KEYS.order(o.orderId))) === 1, { what: 'cached' });
+  const started = Date.now();
+  const watcher = watch(port, o.orderId, 'not-the-token');
+  expect(await watcher.closed).toBe(WS_CLOSE_NOT_FOUND);
+  expect(Date.now() - started).toBeLessThan(2_000);
+  expect(watcher.messages).toEqual([{ type: 'error', code: 'not_found', message: expect.any(String) }]);
+});
+
+test('a missing token and a malformed id are closed with 4404', async () => {
+  const { port } = await h.gateway();
+  const o = orderEvents();
+  await publish(h.redis, o.created());
+  expect(await watch(port, o.orderId, undefined).closed).toBe(WS_CLOSE_NOT_FOUND);
+  expect(await watch(port, 'a/b', o.token).closed).toBe(WS_CLOSE_NOT_FOUND);
+});
+
+test('an order that is never created is closed with 4404 after the grace period', async () => {
+  const { port } = await h.gateway({ WS_UNKNOWN_ORDER_GRACE_MS: '300' });
+  const started = Date.now();
+  const watcher = watch(port, `o-${randomUUID()}`, 'any');
+  expect(await watcher.closed).toBe(WS_CLOSE_NOT_FOUND);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  expect(watcher.messages[0]).toMatchObject({ type: 'error', code: 'not_found' });
+});
+
+test('a client that connects before order.created is processed waits for it instead of failing', async () => {
+  const { port } = await h.gateway({ WS_UNKNOWN_ORDER_GRACE_MS: '5000' });
+  const o = orderEvents();
+  const watcher = watch(port, o.orderId, o.token);
+  await watcher.opened;
+  await publish(h.redis, ...happyPath(o).slice(0, 2));
+  expect(await watcher.waitForSequence(2)).toEqual(['created/null', 'confirmed/null']);
+  expect(watcher.closeCode).toBeUndefined();
+});
+
+test('a wrong token for an order created during the grace period is still 4404', async () => {
+  const { port } = await h.gateway({ WS_UNKNOWN_ORDER_GRACE_MS: '5000' });
+  const o = orderEvents();
+  const watcher = watch(port, o.orderId, 'wrong');
+  await watcher.opened;
+  await publish(h.redis, o.created());
+  expect(await watcher.closed).toBe(WS_CLOSE_NOT_FOUND);
+  expect(watcher.sequence).toEqual([]);
+});
+
+test('duplicates and stale events never move the state backwards or repeat a message', async () => {
+  const { port } = await h.gateway();
+  const o = orderEvents();
+  const [created, confirmed, preparing] = happyPath(o);
+  await publish(h.redis, created!, confirmed!, preparing!);
+  const watcher = watch(port, o.orderId, o.token);
+  await waitFor(() => watcher.sequence.at(-1) === 'preparing/null', { what: 'preparing' });
+  const seen = [...watcher.sequence];
+  const marker = orderEvents();
+  // Redelivered and stale events, then another order's event to know they were all consumed.
+  await publish(
+    h.redis,
+    confirmed!,
+    preparing!,
+    o.status('created', 'confirmed'),
+    created!,
+    marker.created(),
+  );
+  await waitFor(async () => (await h.redis.exists(CACHE_KEYS.order(marker.orderId))) === 1, {
+    what: 'marker',
+  });
+  await waitFor(
+    async () => /notifications_cache_updates_total\{outcome="stale"\} [1-9]/.test(await metricsText(port)),
+    {
+      what: 'stale counted',
+    },
+  );
+  expect(await h.redis.hget(CACHE_KEYS.order(o.orderId), 'status')).toBe('preparing');
+  expect(watcher.sequence).toEqual(seen);
+});
+
+test('a delivery event that overtakes its order event is held back until the order event is applied', async () => {
+  const { port } = await h.gateway();
+  const o = orderEvents();
+  const [created, confirmed, preparing, outForDelivery, deliveryCreated] = happyPath(o);
+  await publish(h.redis, created!, confirmed!, preparing!);
+  const watcher = watch(port, o.orderId, o.token);
+  await waitFor(() => watcher.sequence.at(-1) === 'preparing/null', { what: 'preparing' });
+
+  await publish(h.redis, deliveryCreated!);
+  await waitFor(
+    async () => /notifications_cache_updates_total\{outcome="early"\} [1-9]/.test(await metricsText(port)),
+    {
+      what: 'early update seen',
+    },
+  );
+  await publish(h.redis, outForDelivery!);
+  await waitFor(() => watcher.sequence.at(-1) === 'out_for_delivery/waiting', { what: 'both applied' });
+  const sequence = watcher.sequence;
+  expect(sequence.slice(sequence.indexOf('preparing/null'))).toEqual([
+    'preparing/null',
+    'out_for_delivery/null',
+    'out_for_delivery/waiting',
+  ]);
+});
+
+test('a cancelled order shows cancelled', async () => {
+  const { port } = await h.gateway();
+  const o = orderEvents();
+  await publish(h.redis, o.created(), o.cancelled());
+  const watcher = watch(port, o.orderId, o.token);
+  await waitFor(() => watcher.sequence.at(-1) === 'cancelled/null', { what: 'cancelled' });
+});
+
+test('paths other than order tracking are refused at the upgrade', async () => {
+  const { port } = await h.gateway();
+  const ws = h.track(new WebSocket(`ws://127.0.0.1:${port}/ws/v1/something-else`));
+  const status = await new Promise<number | undefined>((resolve) => {
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode));
+    ws.once('open', () => resolve(undefined));
+    ws.once('error', () => undefined);
+  });
+  expect(status).toBe(404);
+});
+
+test('metrics show open connections, pushed messages and push latency', async () => {
+  const { port } = await h.gateway();
+  const o = orderEvents();
+  const watcher = watch(port, o.orderId, o.token);
+  await watcher.opened;
+  await publish(h.redis, o.created());
+  await watcher.waitForSequence(1);
+  const text = await metricsText(port);
+  expect(text).toMatch(/^ws_connections_open [1-9]/m);
+  expect(text).toMatch(/^ws_messages_pushed_total [1-9]/m);
+  expect(text).toMatch(/^ws_push_latency_seconds_count [1-9]/m);
+  const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+  expect(health.status).toBe(200);
+  expect(await health.json()).toEqual({ status: 'ready', checks: { redis: { status: 'up' } } });
+});

@@ -1,0 +1,196 @@
+import { createHash, randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import WebSocket from 'ws';
+import { resolveRedis, type RedisInstance } from '@pizza/stack';
+import {
+  fieldsToList,
+  newEvent,
+  streamOf,
+  toStreamFields,
+  TrackingMessage,
+  type Envelope,
+  type RunningService,
+} from '@pizza/shared';
+import { waitFor } from '@pizza/shared/testing';
+import { start } from '../src/main';
+
+/** One private Redis per test file, flushed between tests; gateways started in a test are stopped after it. */
+export function useGatewayHarness() {
+  const state: { redis?: RedisInstance; client?: Redis; running: RunningService[]; sockets: WebSocket[] } = {
+    running: [],
+    sockets: [],
+  };
+  beforeAll(async () => {
+    state.redis = await resolveRedis();
+    state.client = new Redis(state.redis.url);
+  });
+  afterEach(async () => {
+    for (const ws of state.sockets.splice(0)) ws.terminate();
+    await Promise.all(state.running.splice(0).map((s) => s.stop()));
+    await state.client?.flushdb();
+  });
+  afterAll(async () => {
+    await state.client?.quit();
+    await state.redis?.stop();
+  });
+  return {
+    get redis() {
+      return state.client!;
+    },
+    async gateway(env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
+      const service = await start({
+        REDIS_URL: state.redis!.url,
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'silent',
+        CONSUMER_NAME: `notifications-${randomUUID().slice(0, 8)}`,
+        STREAM_CLAIM_IDLE_MS: '200',
+        STREAM_MAX_RETRIES: '5',
+        WS_UNKNOWN_ORDER_GRACE_MS: '2000',
+        ...env,
+      });
+      state.running.push(service);
+      return service;
+    },
+    track(ws: WebSocket): WebSocket {
+      state.sockets.push(ws);
+      return ws;
+    },
+  };
+}
+
+export const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Writes events as the services' outboxes would. */
+export async function publish(redis: Redis, ...events: Envelope[]): Promise<void> {
+  const pipeline = redis.pipeline();
+  for (const event of events) pipeline.xadd(streamOf(event), '*', ...fieldsToList(toStreamFields(event)));
+  await pipeline.exec();
+}
+
+type OrderStep = 'confirmed' | 'preparing' | 'out_for_delivery' | 'delivered';
+const source = { source: 'test' };
+const now = () => new Date().toISOString();
+
+/** Events of one order, as the order and delivery services would publish them. */
+export function orderEvents(orderId = `o-${randomUUID()}`, token = `t-${randomUUID()}`) {
+  const deliveryId = `d-${orderId}`;
+  return {
+    orderId,
+    token,
+    created: () =>
+      newEvent(
+        'order.created',
+        {
+          order_id: orderId,
+          status: 'created',
+          items: [{ item_id: 'margherita', name: 'Margherita', quantity: 1, unit_price: 900 }],
+          total: 900,
+          customer: { name: 'Ada', address: '1 Main St' },
+          token_hash: sha256(token),
+          created_at: now(),
+        },
+        source,
+      ),
+    status: (from: 'created' | OrderStep, status: OrderStep) =>
+      newEvent('order.status_changed', { order_id: orderId, from, status, at: now() }, source),
+    cancelled: () =>
+      newEvent(
+        'order.cancelled',
+        { order_id: orderId, from: 'created', status: 'cancelled', items: [], at: now() },
+        source,
+      ),
+    deliveryCreated: () =>
+      newEvent(
+        'delivery.created',
+        { delivery_id: deliveryId, order_id: orderId, status: 'waiting', address: '1 Main St', at: now() },
+        source,
+      ),
+    delivery: (from: 'waiting' | 'on_the_way', status: 'on_the_way' | 'delivered') =>
+      newEvent(
+        'delivery.status_changed',
+        { delivery_id: deliveryId, order_id: orderId, from, status, at: now() },
+        source,
+      ),
+  };
+}
+
+/** The whole happy path of one order, in the order the services publish it. */
+export function happyPath(o: ReturnType<typeof orderEvents>): Envelope[] {
+  return [
+    o.created(),
+    o.status('created', 'confirmed'),
+    o.status('confirmed', 'preparing'),
+    o.status('preparing', 'out_for_delivery'),
+    o.deliveryCreated(),
+    o.delivery('waiting', 'on_the_way'),
+    o.delivery('on_the_way', 'delivered'),
+    o.status('out_for_delivery', 'delivered'),
+  ];
+}
+
+/** What a client should see for the happy path: "status/delivery_status". */
+export const HAPPY_SEQUENCE = [
+  'created/null',
+  'confirmed/null',
+  'preparing/null',
+  'out_for_delivery/null',
+  'out_for_delivery/waiting',
+  'out_for_delivery/on_the_way',
+  'out_for_delivery/delivered',
+  'delivered/delivered',
+];
+
+/** A tracking client that records what it receives. */
+export class Watcher {
+  readonly messages: TrackingMessage[] = [];
+  closeCode: number | undefined;
+  readonly opened: Promise<void>;
+  readonly closed: Promise<number>;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => this.messages.push(TrackingMessage.parse(JSON.parse(String(data)))));
+    this.opened = new Promise((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code) => {
+        this.closeCode = code;
+        resolve(code);
+      }),
+    );
+  }
+
+  static connect(
+    port: number,
+    orderId: string,
+    token: string | undefined,
+    options: WebSocket.ClientOptions = {},
+  ) {
+    const query = token === undefined ? '' : `?token=${encodeURIComponent(token)}`;
+    return new Watcher(
+      new WebSocket(
+        `ws://127.0.0.1:${port}/ws/v1/order-tracking/${encodeURIComponent(orderId)}${query}`,
+        options,
+      ),
+    );
+  }
+
+  /** Statuses seen so far as "status/delivery_status". */
+  get sequence(): string[] {
+    return this.messages.flatMap((m) => (m.type === 'status' ? [`${m.status}/${m.delivery_status}`] : []));
+  }
+
+  async waitForSequence(length: number, timeoutMs = 10_000): Promise<string[]> {
+    try {
+      await waitFor(() => this.sequence.length >= length, { timeoutMs, what: `${length} statuses` });
+    } catch (error) {
+      throw new Error(`${String(error)}; received: ${this.sequence.join(', ') || 'nothing'}`);
+    }
+    return this.sequence;
+  }
+}
+
+export async function metricsText(port: number): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+}

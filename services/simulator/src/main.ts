@@ -1,0 +1,52 @@
+import { GROUPS, runMain, startService, STREAMS, type RunningService } from '@pizza/shared';
+import { SimulatorEnv } from './config';
+import { FiringLoop } from './firing-loop';
+import { onDeliverySimulate } from './handlers/delivery-simulate';
+import { onOrderCancelled } from './handlers/order-cancelled';
+import { onOrderSimulate } from './handlers/order-simulate';
+import { simulatorMetrics } from './metrics';
+import { TimerStore } from './store/timer-store';
+
+/** The simulator: durable timers in Redis that advance orders and deliveries one step at a time. */
+export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+  return startService({
+    name: 'simulator',
+    schema: SimulatorEnv,
+    env,
+    async setup({ config, bus, logger }) {
+      const store = new TimerStore(bus.redis, { maxLen: config.STREAM_MAXLEN });
+      const metrics = simulatorMetrics(() => store.pending());
+      const loop = new FiringLoop({
+        fireDue: (n) => store.fireDue(n),
+        logger,
+        onFired: (n) => metrics.fired.inc(n),
+      });
+      const deps = {
+        store,
+        metrics,
+        delays: { minMs: config.SIMULATOR_MIN_DELAY_MS, maxMs: config.SIMULATOR_MAX_DELAY_MS },
+        wake: () => loop.wake(),
+      };
+      return {
+        consumers: [
+          {
+            group: GROUPS.simulator,
+            streams: [STREAMS.simulateOrder, STREAMS.simulateDelivery, STREAMS.orders],
+            handlers: {
+              'order.simulate': onOrderSimulate(deps),
+              'delivery.simulate': onDeliverySimulate(deps),
+              'order.cancelled': onOrderCancelled(deps),
+            },
+          },
+        ],
+        start: () => loop.start(),
+        stop: async () => {
+          await loop.stop();
+          metrics.release();
+        },
+      };
+    },
+  });
+}
+
+if (require.main === module) runMain('simulator', () => start());

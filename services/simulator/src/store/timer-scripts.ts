@@ -1,0 +1,104 @@
+/**
+ * The simulator's Redis scripts. Timers live in Redis so that a SIGKILLed simulator loses none:
+ * a sorted set scored by due time (member = timer id) and a hash holding each timer's stream entry.
+ *
+ * Firing is ONE script that pops the due timers AND writes their events with XADD. We chose it over a
+ * claim-with-lease / publish / delete protocol because Redis runs a script as a unit (and persists and
+ * replicates its effects as a unit): no client can ever see a timer gone without its event, or an event
+ * written while its timer is still due. So a crash at any moment neither loses a timer nor fires it twice,
+ * two replicas running the script at once fire each timer once, and there is no in-flight state to
+ * recover. The price: the entry is built at scheduling time (the event id is fixed then); only its
+ * `timestamp` is set at firing time, from the Redis clock.
+ */
+
+/**
+ * schedule_timer: add one timer unless it is already pending, has already fired, or its order was cancelled.
+ * KEYS[1] due set (zset: score = due time in ms on the Redis clock, member = timer id)
+ * KEYS[2] timer entries (hash: field = timer id, value = JSON {stream, fields = [k1, v1, …]})
+ * KEYS[3] this timer's fired marker     KEYS[4] the order's cancellation marker
+ * ARGV[1] timer id, ARGV[2] delay in ms, ARGV[3] the entry JSON
+ * Returns 1 scheduled, 0 already pending or fired, -1 the order was cancelled.
+ */
+export const SCHEDULE_TIMER = `
+if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local t = redis.call('TIME')
+local due = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2])
+if redis.call('ZADD', KEYS[1], 'NX', due, ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1
+`;
+
+/**
+ * fire_due_timers: pop up to ARGV[1] due timers and XADD their entries, atomically.
+ * KEYS[1] due set, KEYS[2] timer entries, KEYS[3..] the streams a timer may write to (anything else is dropped)
+ * ARGV[1] batch size, ARGV[2] stream MAXLEN (approximate), ARGV[3] fired-marker key prefix,
+ * ARGV[4] fired-marker TTL in seconds
+ * Returns {timers popped, events written, ms until the next timer is due or -1 when none is pending}.
+ * The fired marker (a key per timer, with a TTL) makes a simulate event redelivered after its timer fired
+ * a no-op instead of a second firing.
+ */
+export const FIRE_DUE_TIMERS = `
+local function iso(ms)
+  local s = math.floor(ms / 1000)
+  local days = math.floor(s / 86400)
+  local rem = s - days * 86400
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400
+  if m <= 2 then y = y + 1 end
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d,
+    math.floor(rem / 3600), math.floor((rem % 3600) / 60), rem % 60, ms % 1000)
+end
+
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local allowed = {}
+for i = 3, #KEYS do allowed[KEYS[i]] = true end
+local due = redis.call('ZRANGE', KEYS[1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[1]))
+local written = 0
+for _, id in ipairs(due) do
+  local raw = redis.call('HGET', KEYS[2], id)
+  if raw then
+    local entry = cjson.decode(raw)
+    if allowed[entry.stream] then
+      local fields = entry.fields
+      for i = 1, #fields - 1, 2 do
+        if fields[i] == 'timestamp' then fields[i + 1] = iso(now) end
+      end
+      redis.call('XADD', entry.stream, 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
+      written = written + 1
+    end
+  end
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('SET', ARGV[3] .. id, '1', 'EX', tonumber(ARGV[4]))
+end
+local nextDue = -1
+local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if head[2] then nextDue = math.max(0, tonumber(head[2]) - now) end
+return {#due, written, nextDue}
+`;
+
+/**
+ * cancel_order_timers: forget an order's pending timers and remember the cancellation for a while, so a
+ * simulate event that arrives late is not scheduled.
+ * KEYS[1] due set, KEYS[2] timer entries, KEYS[3] the order's cancellation marker
+ * ARGV[1] marker TTL in seconds, ARGV[2..] the order's timer ids
+ * Returns how many pending timers were removed.
+ */
+export const CANCEL_ORDER_TIMERS = `
+redis.call('SET', KEYS[3], '1', 'EX', tonumber(ARGV[1]))
+local removed = 0
+for i = 2, #ARGV do
+  removed = removed + redis.call('ZREM', KEYS[1], ARGV[i])
+  redis.call('HDEL', KEYS[2], ARGV[i])
+end
+return removed
+`;

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import Redis from 'ioredis';
+import { MongoClient, type Db } from 'mongodb';
+import { resolveMongo, resolveRedis, spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
+import { seedMenu } from '@pizza/orders/src/seed';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+export const ADMIN_TOKEN = 'pipeline-admin-token-0123456789';
+
+export type ServiceName = 'orders' | 'delivery' | 'notifications' | 'simulator';
+
+export interface ServiceProcess {
+  name: ServiceName;
+  label: string;
+  handle: ChildHandle;
+  url: string;
+  port: number;
+}
+
+const USES_MONGO: ReadonlySet<ServiceName> = new Set(['orders', 'delivery']);
+
+/**
+ * The whole system as real processes, per test file: a private Redis, a fresh MongoDB database with the menu
+ * seeded, and each service started with `node --import tsx services/<name>/src/main.ts`. Everything started
+ * is stopped in afterAll. PIPELINE_LOGS=1 echoes the services' logs (PIPELINE_LOG_LEVEL=debug for more).
+ */
+export function usePipeline() {
+  const state: {
+    redisUrl?: string;
+    mongoUrl?: string;
+    mongoDb?: string;
+    redis?: Redis;
+    db?: Db;
+    stops: (() => Promise<unknown>)[];
+    processes: Set<ServiceProcess>;
+  } = { stops: [], processes: new Set() };
+
+  beforeAll(async () => {
+    const [redis, mongo] = await Promise.all([resolveRedis(), resolveMongo()]);
+    state.stops.push(
+      () => redis.stop(),
+      () => mongo.stop(),
+    );
+    state.redisUrl = redis.url;
+    state.mongoUrl = mongo.url;
+    state.mongoDb = `pipeline_${randomUUID().replace(/-/g, '')}`;
+    const client = await MongoClient.connect(mongo.url);
+    state.stops.push(() => client.close());
+    state.db = client.db(state.mongoDb);
+    state.stops.push(() => state.db!.dropDatabase().catch(() => undefined));
+    await seedMenu(state.db);
+    state.redis = new Redis(redis.url);
+    state.stops.push(() => state.redis!.quit());
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([...state.processes].map((p) => p.handle.stop()));
+    for (const stop of state.stops.reverse()) await stop();
+  }, 60_000);
+
+  function envFor(name: ServiceName, label: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const key of ['MONGO_URL', 'MONGO_DB', 'REDIS_URL', 'HTTP_PORT', 'PORT']) delete env[key];
+    Object.assign(env, {
+      REDIS_URL: state.redisUrl,
+      HTTP_PORT: '0',
+      LOG_LEVEL: process.env.PIPELINE_LOG_LEVEL ?? 'info',
+      SERVICE_NAME: name,
+      CONSUMER_NAME: `${label}-${randomUUID().slice(0, 8)}`,
+      STREAM_CLAIM_IDLE_MS: '200',
+      STREAM_MAX_RETRIES: '3',
+      SIMULATOR_MIN_DELAY_MS: '0',
+      SIMULATOR_MAX_DELAY_MS: '20',
+      ADMIN_TOKEN,
+    });
+    if (USES_MONGO.has(name)) Object.assign(env, { MONGO_URL: state.mongoUrl, MONGO_DB: state.mongoDb });
+    return { ...env, ...extra };
+  }
+
+  return {
+    get redis(): Redis {
+      return state.redis!;
+    },
+    get db(): Db {
+      return state.db!;
+    },
+
+    /** Starts one service process and resolves once it listens. */
+    async spawn(
+      name: ServiceName,
+      options: { label?: string; env?: NodeJS.ProcessEnv } = {},
+    ): Promise<ServiceProcess> {
+      const label = options.label ?? name;
+      const handle = spawnChild(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+        cwd: REPO_ROOT,
+        env: envFor(name, label, options.env ?? {}),
+      });
+      const line = await waitForLine(handle, (l) => portOf(l) !== undefined, {
+        timeoutMs: 60_000,
+        what: label,
+      });
+      const port = portOf(line)!;
+      for (const stream of [handle.child.stdout, handle.child.stderr]) {
+        if (process.env.PIPELINE_LOGS === '1')
+          stream?.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk}`));
+        else stream?.resume();
+      }
+      const proc = { name, label, handle, port, url: `http://127.0.0.1:${port}` };
+      state.processes.add(proc);
+      void handle.exited.then(() => state.processes.delete(proc));
+      return proc;
+    },
+
+    async stop(proc: ServiceProcess): Promise<void> {
+      await proc.handle.stop();
+    },
+
+    /** Freezes a process (SIGSTOP) while `work` runs, then lets it go on (SIGCONT). */
+    async whilePaused<T>(proc: ServiceProcess, work: () => Promise<T>): Promise<T> {
+      proc.handle.child.kill('SIGSTOP');
+      try {
+        return await work();
+      } finally {
+        proc.handle.child.kill('SIGCONT');
+      }
+    },
+
+    /** SIGKILL: no shutdown, no ack, no flush. */
+    async kill9(proc: ServiceProcess): Promise<void> {
+      proc.handle.child.kill('SIGKILL');
+      await proc.handle.exited;
+    },
+  };
+}
+
+function portOf(line: string): number | undefined {
+  try {
+    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    return typeof entry.msg === 'string' && entry.msg.endsWith('listening') && typeof entry.port === 'number'
+      ? entry.port
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
