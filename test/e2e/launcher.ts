@@ -1,0 +1,58 @@
+import { spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
+import { resolve } from 'node:path';
+
+/** `npm start` as a user runs it (the same CLI), on a free port, with fast simulator delays. */
+export interface LaunchedStack {
+  url: string;
+  pids: number[];
+  handle: ChildHandle;
+  lines: string[];
+}
+
+const ROOT = resolve(__dirname, '../..');
+
+function stackMessage(line: string): string | undefined {
+  try {
+    const entry = JSON.parse(line) as { process?: string; msg?: string };
+    return entry.process === 'stack' ? entry.msg : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function launchStack(env: Record<string, string> = {}): Promise<LaunchedStack> {
+  const handle = spawnChild(process.execPath, ['--import', 'tsx', 'tools/stack/src/cli.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      SIMULATOR_MIN_DELAY_MS: '0',
+      SIMULATOR_MAX_DELAY_MS: '20',
+      STREAM_CLAIM_IDLE_MS: '500',
+      ...env,
+    },
+  });
+  const lines: string[] = [];
+  handle.child.stdout?.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+  try {
+    const pidsLine = waitForLine(handle, (l) => stackMessage(l)?.startsWith('processes:') === true, { timeoutMs: 180_000, what: 'npm start' });
+    pidsLine.catch(() => undefined); // the ready line's failure below is the one reported
+    const ready = await waitForLine(handle, (l) => stackMessage(l)?.startsWith('ready:') === true, { timeoutMs: 180_000, what: 'npm start' });
+    const pids = stackMessage(await pidsLine)!.replace('processes:', '').trim().split(/\s+/).map(Number);
+    const url = stackMessage(ready)!.replace('ready: open', '').trim();
+    return { url, pids: [...pids, handle.child.pid!], handle, lines };
+  } catch (error) {
+    await handle.stop();
+    throw error;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,112 @@
+import WebSocket from 'ws';
+import { CreatedOrder, MenuResponse, OrderView, StatusMessage } from '@pizza/shared/contract';
+import { waitFor } from '@pizza/shared/testing';
+import { isAlive, launchStack, type LaunchedStack } from './launcher';
+
+/** The running stack, driven only through its public surface: HTTP and WebSocket on one origin. */
+let stack: LaunchedStack;
+
+const FULL_JOURNEY = [
+  'created/-',
+  'confirmed/-',
+  'preparing/-',
+  'out_for_delivery/-',
+  'out_for_delivery/waiting',
+  'out_for_delivery/on_the_way',
+  'out_for_delivery/delivered',
+  'delivered/delivered',
+];
+
+beforeAll(async () => {
+  stack = await launchStack();
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.handle.stop(15_000);
+});
+
+async function menu() {
+  return MenuResponse.parse(await (await fetch(`${stack.url}/api/v1/menu`)).json()).items;
+}
+
+async function order(url: string, items: { item_id: string; quantity: number }[]) {
+  const res = await fetch(`${url}/api/v1/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items, customer: { name: 'Ada', address: '1 Loop Lane' } }),
+  });
+  expect(res.status).toBe(201);
+  return CreatedOrder.parse(await res.json());
+}
+
+function track(url: string, id: string, token: string) {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/v1/order-tracking/${id}?token=${token}`);
+  const messages: StatusMessage[] = [];
+  ws.on('message', (data) => messages.push(StatusMessage.parse(JSON.parse(String(data)))));
+  return { ws, messages };
+}
+
+test('readiness answers 200 through the gateway', async () => {
+  const res = await fetch(`${stack.url}/api/v1/health`);
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({ status: 'ready', checks: { mongodb: { status: 'up' }, redis: { status: 'up' } } });
+  expect((await fetch(`${stack.url}/`)).headers.get('content-type')).toMatch(/text\/html/);
+});
+
+test('an order placed through the gateway is tracked live to delivered, and stock falls by exactly what was ordered', async () => {
+  const before = await menu();
+  const [pizza, drink] = [before.find((i) => i.category === 'pizza')!, before.find((i) => i.category === 'drink')!];
+  const created = await order(stack.url, [
+    { item_id: pizza.id, quantity: 2 },
+    { item_id: drink.id, quantity: 1 },
+  ]);
+  const { ws, messages } = track(stack.url, created.id, created.tracking_token);
+  try {
+    await waitFor(() => messages.some((m) => m.status === 'delivered'), { timeoutMs: 30_000, what: 'delivered over WebSocket' });
+    // Every step, in order, from the state current at connect: no gap and no duplicate.
+    const seen = messages.map((m) => `${m.status}/${m.delivery_status ?? '-'}`);
+    expect(seen).toEqual(FULL_JOURNEY.slice(FULL_JOURNEY.indexOf(seen[0]!)));
+  } finally {
+    ws.close();
+  }
+  const view = OrderView.parse(
+    await (await fetch(`${stack.url}/api/v1/orders/${created.id}?token=${created.tracking_token}`)).json(),
+  );
+  expect(view.status).toBe('delivered');
+  expect(view.delivery?.status).toBe('delivered');
+  expect(view.timeline.map((t) => t.status)).toEqual(['created', 'confirmed', 'preparing', 'out_for_delivery', 'delivered']);
+  const after = await menu();
+  expect(after.find((i) => i.id === pizza.id)!.stock).toBe(pizza.stock - 2);
+  expect(after.find((i) => i.id === drink.id)!.stock).toBe(drink.stock - 1);
+});
+
+test('a second npm start on other ports runs beside the first without colliding', async () => {
+  const second = await launchStack();
+  try {
+    expect(second.url).not.toBe(stack.url);
+    const [first] = await menu();
+    const created = await order(second.url, [{ item_id: first!.id, quantity: 1 }]);
+    await waitFor(
+      async () => {
+        const res = await fetch(`${second.url}/api/v1/orders/${created.id}?token=${created.tracking_token}`);
+        return OrderView.parse(await res.json()).status === 'delivered';
+      },
+      { timeoutMs: 30_000, what: 'delivered on the second stack' },
+    );
+    // The first stack never saw that order: each has its own Redis and MongoDB.
+    expect((await fetch(`${stack.url}/api/v1/orders/${created.id}?token=${created.tracking_token}`)).status).toBe(404);
+  } finally {
+    second.handle.child.kill('SIGINT');
+    await second.handle.exited;
+  }
+  await waitFor(() => second.pids.every((pid) => !isAlive(pid)), { timeoutMs: 20_000, what: 'second stack gone' });
+}, 240_000);
+
+test('after Ctrl-C no process of the stack remains', async () => {
+  const doomed = await launchStack();
+  expect(doomed.pids.length).toBeGreaterThanOrEqual(5); // four services and the launcher, plus private Redis/MongoDB
+  expect(doomed.pids.every(isAlive)).toBe(true);
+  doomed.handle.child.kill('SIGINT');
+  expect(await doomed.handle.exited).toBe(0);
+  await waitFor(() => doomed.pids.every((pid) => !isAlive(pid)), { timeoutMs: 20_000, what: 'every process to exit' });
+}, 240_000);

@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { SERVICE_NAMES, type ServiceName } from './services';
+import { startStack } from './stack';
+import { terminalSink } from './logs';
+
+/**
+ * `npm start [-- --port 8080 --scale notifications=2]`: the whole system on this machine.
+ * Ctrl-C (SIGINT) or SIGTERM stops every process it started.
+ */
+const usage = 'usage: npm start -- [--port N] [--scale SERVICE=N]… [--quiet]';
+
+function parseScale(values: string[]): Partial<Record<ServiceName, number>> {
+  const scale: Partial<Record<ServiceName, number>> = {};
+  for (const value of values) {
+    const [name, count] = value.split('=');
+    if (!SERVICE_NAMES.includes(name as ServiceName) || !/^[1-9]\d?$/.test(count ?? '')) {
+      throw new Error(`--scale ${value}: expected SERVICE=N with SERVICE one of ${SERVICE_NAMES.join(', ')}`);
+    }
+    scale[name as ServiceName] = Number(count);
+  }
+  return scale;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      scale: { type: 'string', multiple: true, default: [] },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const port = Number(values.port ?? process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT/--port: not a port number: ${values.port ?? process.env.PORT}`);
+  const pretty = process.stdout.isTTY === true;
+  const say = (message: string) => console.log(pretty ? `\x1b[1mstack\x1b[0m           | ${message}` : JSON.stringify({ process: 'stack', msg: message }));
+  const sink = values.quiet ? () => undefined : terminalSink(pretty);
+
+  // A signal during start-up is remembered; start-up then finishes (or fails) and everything is stopped.
+  const state: { stopping: boolean; stop?: () => Promise<void> } = { stopping: false };
+  const stopAndExit = (stop: () => Promise<void>) => void stop().finally(() => process.exit(0));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (state.stopping) return;
+    state.stopping = true;
+    say(`${signal}: stopping every process`);
+    if (state.stop) stopAndExit(state.stop);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const stack = await startStack({ port, scale: parseScale(values.scale), sink, log: say });
+  state.stop = stack.stop;
+  if (state.stopping) return stopAndExit(stack.stop);
+  say(`admin token (dev tools page): ${stack.adminToken}`);
+  say(`processes: ${stack.pids().join(' ')}`);
+  say(`ready: open ${stack.url}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`stack: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import express from 'express';
+import { listen, type RunningServer } from '@pizza/shared';
+
+/**
+ * The one origin of `npm start`: `/api` → orders, `/ws` → notifications (WebSocket upgrade included),
+ * everything else → the built frontend with a fallback to index.html for client-side routes.
+ * Replicas are used round-robin. In production nginx plays this part (deploy/nginx).
+ */
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  staticDir: string;
+  orders: () => string[];
+  notifications: () => string[];
+}
+
+function roundRobin(targets: () => string[]) {
+  let next = 0;
+  return () => {
+    const list = targets();
+    if (list.length === 0) return undefined;
+    return new URL(list[next++ % list.length]!);
+  };
+}
+
+function badGateway(res: ServerResponse) {
+  if (res.headersSent) return res.destroy();
+  res.writeHead(502, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { code: 'bad_gateway', message: 'Upstream service unavailable' } }));
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const pickOrders = roundRobin(options.orders);
+  const pickNotifications = roundRobin(options.notifications);
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use('/api', (req, res) => {
+    const target = pickOrders();
+    if (!target) return badGateway(res);
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.originalUrl, headers: forwarded(req) },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => badGateway(res));
+    req.pipe(upstream);
+  });
+
+  const index = join(options.staticDir, 'index.html');
+  app.use(express.static(options.staticDir, { index: false, maxAge: '1h' }));
+  app.get(/.*/, (_req, res) => {
+    if (!existsSync(index)) {
+      res.status(503).type('text').send('The frontend is not built: npm run build:frontend');
+      return;
+    }
+    res.sendFile(index, { headers: { 'cache-control': 'no-cache' } });
+  });
+
+  const running = await listen(app, options.port, options.host ?? '127.0.0.1');
+  attachUpgrade(running.server, pickNotifications);
+  return running;
+}
+
+function forwarded(req: IncomingMessage) {
+  return {
+    ...req.headers,
+    'x-forwarded-for': req.socket.remoteAddress ?? '',
+    'x-forwarded-proto': 'http',
+    'x-forwarded-host': req.headers.host ?? '',
+  };
+}
+
+/** Pipes a WebSocket upgrade on `/ws` to a notifications replica, bytes both ways. */
+function attachUpgrade(server: Server, pick: () => URL | undefined) {
+  server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    const target = req.url?.startsWith('/ws/') ? pick() : undefined;
+    if (!target) {
+      client.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const upstream = connect(Number(target.port), target.hostname, () => {
+      const headers = Object.entries(forwarded(req)).flatMap(([k, v]) =>
+        (Array.isArray(v) ? v : [v]).map((value) => `${k}: ${value}`),
+      );
+      upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    const close = () => {
+      upstream.destroy();
+      client.destroy();
+    };
+    upstream.on('error', close);
+    client.on('error', close);
+    upstream.on('close', close);
+    client.on('close', close);
+  });
+}

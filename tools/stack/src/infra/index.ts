@@ -1,0 +1,4 @@
+export * from './ports';
+export * from './process';
+export * from './redis';
+export * from './mongo';

@@ -1,0 +1,173 @@
+// CONTRACT.md: MongoDB is `MONGO_URL` if set; otherwise a mongodb-memory-server replica set when a
+// mongod binary can be had; otherwise the offline stand-in (mongo-lite), started as a child process so
+// its CPU load stays out of the caller's event loop. One log line says which one is in use.
+import { accessSync, constants } from 'node:fs';
+import { connect } from 'node:net';
+import { delimiter, dirname, join } from 'node:path';
+import { spawnChild, waitForLine } from './process';
+
+export interface MongoInstance {
+  /** A connection string the driver can run transactions on (replicaSet=rs0 or directConnection=true). */
+  url: string;
+  kind: 'external' | 'memory-server' | 'mongo-lite';
+  /** The server's process id when it runs as our child (mongo-lite). */
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+export interface ResolveMongoOptions {
+  log?: (msg: string) => void;
+  /** Keep data in this directory (memory-server and mongo-lite); in memory when absent. */
+  dbpath?: string;
+}
+
+const START_TIMEOUT_MS = 30_000;
+const DOWNLOAD_TIMEOUT_MS = 180_000;
+const PROBE_TIMEOUT_MS = 3_000;
+const STOP_GRACE_MS = 5_000;
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+function onPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, binary);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Whether a TCP connection to host:port opens within the deadline; leaves no socket or timer behind. */
+export function reachable(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function downloadHost(): { host: string; port: number } {
+  const raw =
+    process.env.MONGOMS_DOWNLOAD_URL || process.env.MONGOMS_DOWNLOAD_MIRROR || 'https://fastdl.mongodb.org';
+  try {
+    const u = new URL(raw);
+    return { host: u.hostname, port: Number(u.port) || (u.protocol === 'http:' ? 80 : 443) };
+  } catch {
+    return { host: 'fastdl.mongodb.org', port: 443 };
+  }
+}
+
+/** Rejects after `ms` unless `work` settles first; the timer never outlives the race. */
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A one-member mongodb-memory-server replica set, or undefined (with the reason) when no mongod can be
+ * had: no MONGOMS_SYSTEM_BINARY, no mongod on PATH, none cached, and the download host unreachable.
+ */
+async function tryMemoryServer(dbpath: string | undefined): Promise<MongoInstance | string> {
+  const { DryMongoBinary, MongoMemoryReplSet } = await import('mongodb-memory-server');
+  const systemBinary = process.env.MONGOMS_SYSTEM_BINARY || onPath('mongod');
+  let haveBinary = !!systemBinary;
+  if (!haveBinary) {
+    try {
+      haveBinary = !!(await DryMongoBinary.locateBinary(DryMongoBinary.getEnsuredOptions()));
+    } catch {
+      haveBinary = false;
+    }
+  }
+  if (!haveBinary) {
+    const { host, port } = downloadHost();
+    if (!(await reachable(host, port, PROBE_TIMEOUT_MS))) return `no mongod binary and ${host} unreachable`;
+  }
+  const replSet = new MongoMemoryReplSet({
+    binary: systemBinary ? { systemBinary } : {},
+    replSet: { count: 1, name: 'rs0', storageEngine: 'wiredTiger' },
+    instanceOpts: dbpath ? [{ dbPath: dbpath }] : [],
+  });
+  try {
+    await withTimeout(
+      replSet.start(),
+      haveBinary ? START_TIMEOUT_MS : DOWNLOAD_TIMEOUT_MS,
+      'mongodb-memory-server',
+    );
+    await withTimeout(replSet.waitUntilRunning(), START_TIMEOUT_MS, 'mongodb-memory-server');
+  } catch (err) {
+    await replSet.stop({ doCleanup: true, force: true }).catch(() => undefined);
+    return `mongodb-memory-server failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+  }
+  return {
+    url: replSet.getUri(),
+    kind: 'memory-server',
+    stop: async () => {
+      await replSet.stop({ doCleanup: true, force: true });
+    },
+  };
+}
+
+/** mongo-lite in a child process on a port it picks itself; stop() sends SIGTERM, then SIGKILL. */
+export async function startMongoLite(
+  options: { dbpath?: string } = {},
+): Promise<MongoInstance & { pid: number | undefined }> {
+  const bin = join(dirname(require.resolve('mongo-lite/package.json')), 'bin', 'mongo-lite.js');
+  const args = [bin, '--port', '0', '--exit-with-parent'];
+  if (options.dbpath) args.push('--dbpath', options.dbpath);
+  const handle = spawnChild(process.execPath, args);
+  let line: string;
+  try {
+    line = await waitForLine(handle, (l) => l.includes('"listening"'), {
+      timeoutMs: START_TIMEOUT_MS,
+      what: 'mongo-lite',
+    });
+  } catch (err) {
+    await handle.stop(1_000);
+    throw err;
+  }
+  handle.child.stdout?.resume();
+  handle.child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  const { uri } = JSON.parse(line) as { uri: string };
+  return { url: uri, kind: 'mongo-lite', pid: handle.child.pid, stop: () => handle.stop(STOP_GRACE_MS) };
+}
+
+export async function resolveMongo(opts: ResolveMongoOptions = {}): Promise<MongoInstance> {
+  const log = opts.log ?? (() => undefined);
+  const external = process.env.MONGO_URL;
+  if (external) {
+    log(`mongo: using MONGO_URL (${redact(external)})`);
+    return { url: external, kind: 'external', stop: async () => undefined };
+  }
+  const memory = await tryMemoryServer(opts.dbpath).catch(
+    (err: unknown) => `mongodb-memory-server unavailable: ${String(err)}`,
+  );
+  if (typeof memory !== 'string') {
+    log(`mongo: started a mongodb-memory-server replica set at ${memory.url}`);
+    return memory;
+  }
+  const lite = await startMongoLite({ dbpath: opts.dbpath });
+  log(
+    `mongo: ${memory}; using the offline stand-in mongo-lite at ${lite.url} (for development and tests only)`,
+  );
+  return lite;
+}

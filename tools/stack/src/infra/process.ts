@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+
+export interface ChildHandle {
+  child: ChildProcess;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+/** Spawns a child that dies with us where possible, and whose stop always ends in an exit. */
+export function spawnChild(command: string, args: readonly string[], options: SpawnOptions = {}): ChildHandle {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+  const stop = async (graceMs = 5_000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, stop, exited };
+}
+
+/** Resolves with the first line of `stream` that `match` accepts; rejects if the process exits first. */
+export function waitForLine(
+  handle: ChildHandle,
+  match: (line: string) => boolean,
+  options: { timeoutMs: number; what: string },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const seen: string[] = [];
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let newline = buffer.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        seen.push(line);
+        if (seen.length > 20) seen.shift();
+        if (match(line)) {
+          cleanup();
+          resolve(line);
+          return;
+        }
+        newline = buffer.indexOf('\n');
+      }
+    };
+    const fail = (why: string) => {
+      cleanup();
+      reject(new Error(`${options.what}: ${why}\n${seen.join('\n')}`));
+    };
+    const timer = setTimeout(() => fail(`not ready within ${options.timeoutMs} ms`), options.timeoutMs);
+    const onExit = (code: number | null) => fail(`exited with ${code}`);
+    const cleanup = () => {
+      clearTimeout(timer);
+      handle.child.stdout?.off('data', onData);
+      handle.child.stderr?.off('data', onData);
+      handle.child.off('exit', onExit);
+    };
+    handle.child.stdout?.on('data', onData);
+    handle.child.stderr?.on('data', onData);
+    handle.child.once('exit', onExit);
+  });
+}
