@@ -1,0 +1,52 @@
+import {
+  CreatedOrder,
+  DeadLettersResponse,
+  MenuResponse,
+  OrderView,
+  type CreateOrderRequest,
+} from '@pizza/shared/contract';
+import { z } from 'zod';
+import { requestJson } from './http';
+
+/** One function per API call of the contract, each validating what comes back. */
+
+const API = '/api/v1';
+
+export function fetchMenu(signal?: AbortSignal): Promise<MenuResponse> {
+  return requestJson(`${API}/menu`, MenuResponse, { signal });
+}
+
+export function placeOrder(request: CreateOrderRequest, idempotencyKey: string): Promise<CreatedOrder> {
+  return requestJson(`${API}/orders`, CreatedOrder, {
+    method: 'POST',
+    body: request,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  });
+}
+
+function orderPath(orderId: string, token: string, suffix = ''): string {
+  return `${API}/orders/${encodeURIComponent(orderId)}${suffix}?token=${encodeURIComponent(token)}`;
+}
+
+export function fetchOrder(orderId: string, token: string, signal?: AbortSignal): Promise<OrderView> {
+  return requestJson(orderPath(orderId, token), OrderView, { signal });
+}
+
+/** Resolves with the cancelled order when the server sends it back, else null (callers refetch anyway). */
+export async function cancelOrder(orderId: string, token: string): Promise<OrderView | null> {
+  const body = await requestJson(orderPath(orderId, token, '/cancel'), z.unknown(), { method: 'POST' });
+  const order = OrderView.safeParse(body);
+  return order.success ? order.data : null;
+}
+
+export async function checkLiveness(signal?: AbortSignal): Promise<true> {
+  await requestJson(`${API}/health/live`, z.unknown(), { signal });
+  return true;
+}
+
+export function fetchDeadLetters(adminToken: string, signal?: AbortSignal): Promise<DeadLettersResponse> {
+  return requestJson(`${API}/admin/dead-letters`, DeadLettersResponse, {
+    headers: { Authorization: `Bearer ${adminToken}` },
+    signal,
+  });
+}

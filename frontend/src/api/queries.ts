@@ -1,0 +1,64 @@
+import { QueryClient, useQuery } from '@tanstack/react-query';
+import { checkLiveness, fetchDeadLetters, fetchMenu, fetchOrder } from './endpoints';
+import { ApiError } from './errors';
+
+/** Server state: query keys and the hooks that read them. */
+
+export const MENU_REFRESH_MS = 3_000;
+const HEALTH_REFRESH_MS = 10_000;
+
+export const queryKeys = {
+  menu: ['menu'] as const,
+  health: ['health', 'live'] as const,
+  order: (orderId: string, token: string) => ['order', orderId, token] as const,
+  deadLetters: (adminToken: string) => ['dead-letters', adminToken] as const,
+};
+
+/** A 4xx will not change by asking again; anything else gets a couple more tries. */
+function retryUnlessRefused(failureCount: number, error: unknown): boolean {
+  if (error instanceof ApiError && error.status < 500) return false;
+  return failureCount < 2;
+}
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: retryUnlessRefused, refetchOnWindowFocus: true, staleTime: 1_000 },
+      mutations: { retry: false },
+    },
+  });
+}
+
+export function useMenu() {
+  return useQuery({
+    queryKey: queryKeys.menu,
+    queryFn: ({ signal }) => fetchMenu(signal),
+    // Stock moves with every order: keep the indicators fresh.
+    refetchInterval: MENU_REFRESH_MS,
+  });
+}
+
+export function useLiveness() {
+  return useQuery({
+    queryKey: queryKeys.health,
+    queryFn: ({ signal }) => checkLiveness(signal),
+    refetchInterval: HEALTH_REFRESH_MS,
+    retry: false,
+  });
+}
+
+export function useOrder(orderId: string, token: string) {
+  return useQuery({
+    queryKey: queryKeys.order(orderId, token),
+    queryFn: ({ signal }) => fetchOrder(orderId, token, signal),
+    enabled: orderId !== '' && token !== '',
+  });
+}
+
+export function useDeadLetters(adminToken: string) {
+  return useQuery({
+    queryKey: queryKeys.deadLetters(adminToken),
+    queryFn: ({ signal }) => fetchDeadLetters(adminToken, signal),
+    enabled: adminToken !== '',
+  });
+}

@@ -1,0 +1,50 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { CART_STORAGE_KEY } from '../src/cart/storage';
+import { json, menuItem, renderApp, stubFetch } from './helpers';
+
+const MENU = {
+  items: [
+    menuItem('margherita', { name: 'Margherita', price: 1_099 }),
+    menuItem('funghi', { name: 'Funghi', stock: 0 }),
+  ],
+};
+
+describe('menu page', () => {
+  it('when an item is sold out, then its card says so and it cannot be added', async () => {
+    stubFetch(() => json(200, MENU));
+    const { user } = renderApp('/');
+
+    const card = await screen.findByRole('article', { name: 'Funghi' });
+    expect(within(card).getByText('Sold out', { selector: 'span[class*="ring"]' })).toBeTruthy();
+    const add = within(card).getByRole('button', { name: 'Add Funghi to cart' });
+    expect(add).toHaveProperty('disabled', true);
+
+    await user.click(add);
+    expect(window.localStorage.getItem(CART_STORAGE_KEY)).toBeNull();
+    expect(screen.getByRole('link', { name: 'Cart' })).toBeTruthy();
+  });
+
+  it('when an item is added, then the cart count and the stored cart follow', async () => {
+    stubFetch(() => json(200, MENU));
+    const { user } = renderApp('/');
+
+    const card = await screen.findByRole('article', { name: 'Margherita' });
+    expect(within(card).getByText('$10.99')).toBeTruthy();
+    await user.click(within(card).getByRole('button', { name: 'Add Margherita to cart' }));
+    await user.click(within(card).getByRole('button', { name: 'Add Margherita to cart' }));
+
+    expect(within(card).getByText('2 in your cart')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Cart (2)' })).toBeTruthy();
+    expect(JSON.parse(window.localStorage.getItem(CART_STORAGE_KEY) ?? '{}')).toEqual({
+      lines: [{ item_id: 'margherita', quantity: 2 }],
+    });
+  });
+
+  it('when the API is unreachable, then a banner says so', async () => {
+    stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));
+    renderApp('/');
+    const banner = await screen.findByText(/pizza service is unreachable/i);
+    expect(banner.closest('[role="alert"]')).toBeTruthy();
+  });
+});

@@ -1,0 +1,116 @@
+import type { OrderStatus, OrderView } from '@pizza/shared/contract';
+import { act, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeWebSocket } from './fakeWebSocket';
+import { json, renderApp, stubFetch, type FakeRequest } from './helpers';
+
+const PATH = '/orders/order-1?token=t0k';
+
+function orderView(status: OrderStatus): OrderView {
+  return {
+    id: 'order-1',
+    status,
+    items: [{ item_id: 'margherita', name: 'Margherita', quantity: 1, unit_price: 1_250, line_total: 1_250 }],
+    total: 1_250,
+    customer: { name: 'Ada', address: '1 Loop St' },
+    created_at: '2026-01-01T12:00:00.000Z',
+    timeline: [{ status: 'created', at: '2026-01-01T12:00:00.000Z' }],
+    delivery: null,
+  };
+}
+
+function statusMessage(status: OrderStatus, eventId: string) {
+  return {
+    type: 'status',
+    order_id: 'order-1',
+    status,
+    delivery_status: null,
+    at: '2026-01-01T12:01:00.000Z',
+    event_id: eventId,
+  };
+}
+
+const indicator = (text: string) => screen.findByRole('status', { name: `Live updates: ${text}` });
+const orderFetches = (requests: FakeRequest[]) =>
+  requests.filter((request) => request.url.pathname === '/api/v1/orders/order-1');
+
+describe('tracking page', () => {
+  let serverStatus: OrderStatus;
+  let requests: FakeRequest[];
+
+  beforeEach(() => {
+    FakeWebSocket.install();
+    serverStatus = 'created';
+    requests = stubFetch((request) => {
+      if (request.url.pathname === '/api/v1/orders/order-1/cancel') {
+        serverStatus = 'cancelled';
+        return json(200, orderView('cancelled'));
+      }
+      if (request.url.pathname === '/api/v1/orders/order-1') return json(200, orderView(serverStatus));
+      return json(200, { items: [] });
+    });
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('follows the order live, step by step', async () => {
+    renderApp(PATH);
+    await screen.findByRole('heading', { name: 'Received' });
+    act(() => FakeWebSocket.latest().open());
+    await indicator('Live');
+
+    act(() => FakeWebSocket.latest().send(statusMessage('confirmed', 'e1')));
+    await screen.findByRole('heading', { name: 'Confirmed' });
+    act(() => FakeWebSocket.latest().send(statusMessage('preparing', 'e2')));
+    await screen.findByRole('heading', { name: 'Preparing' });
+    expect(screen.getByText('Preparing', { selector: 'li[aria-current="step"] span' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Cancel order' })).toBeNull();
+  });
+
+  it('when the link drops, then it says reconnecting, reconnects and resynchronises over HTTP', async () => {
+    renderApp(PATH);
+    act(() => FakeWebSocket.latest().open());
+    await indicator('Live');
+    const fetchesBefore = orderFetches(requests).length;
+
+    serverStatus = 'preparing';
+    act(() => FakeWebSocket.latest().drop(1006));
+    await indicator('Reconnecting…');
+    await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(2), { timeout: 2_000 });
+    act(() => FakeWebSocket.latest().open());
+
+    await indicator('Live');
+    await screen.findByRole('heading', { name: 'Preparing' });
+    expect(orderFetches(requests).length).toBeGreaterThan(fetchesBefore);
+  });
+
+  it('when the server closes with 4404, then it shows not found and does not reconnect', async () => {
+    renderApp(PATH);
+    await screen.findByRole('heading', { name: 'Received' });
+    vi.useFakeTimers();
+    try {
+      act(() => FakeWebSocket.latest().drop(4404));
+      // Far past any backoff delay: a reconnect would have happened by now.
+      act(() => vi.advanceTimersByTime(60_000));
+      expect(FakeWebSocket.instances).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    await screen.findByText('Order not found.');
+  });
+
+  it('when the HTTP order is 404, then it shows not found', async () => {
+    requests = stubFetch(() => json(404, { error: { code: 'not_found', message: 'Order not found' } }));
+    renderApp(PATH);
+    await screen.findByText('Order not found.');
+  });
+
+  it('while cancellation is allowed, the cancel button cancels the order', async () => {
+    const { user } = renderApp(PATH);
+    await user.click(await screen.findByRole('button', { name: 'Cancel order' }));
+    await screen.findByRole('heading', { name: 'Cancelled' });
+    expect(screen.queryByRole('button', { name: 'Cancel order' })).toBeNull();
+    expect(requests.some((request) => request.method === 'POST' && request.url.search === '?token=t0k')).toBe(
+      true,
+    );
+  });
+});

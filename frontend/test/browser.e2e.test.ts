@@ -1,0 +1,165 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startStack } from '@pizza/stack';
+import { CreatedOrder, MenuResponse, type MenuItem } from '@pizza/shared/contract';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * A visitor in a real browser against the whole stack: order, follow it live to the door, reload,
+ * and meet an out-of-stock answer. Runs under the root Jest (browser project), never downloads a browser.
+ */
+
+const ROOT = resolve(__dirname, '../..');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Deadlines for conditions, not sleeps: the fast simulator finishes an order in well under these. */
+const STEP_DEADLINE_MS = 15_000;
+const DELIVERY_DEADLINE_MS = 45_000;
+const AT_ONCE_MS = 3_000;
+
+jest.setTimeout(180_000);
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  // The gateway serves frontend/dist: build it from this checkout so the test sees the current UI.
+  execFileSync('npm', ['run', 'build', '-w', 'frontend'], { cwd: ROOT, stdio: 'ignore' });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  stack = await startStack({ port: 0, env: { SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '20' } });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function menu(): Promise<MenuItem[]> {
+  const response = await fetch(new URL('/api/v1/menu', stack.url));
+  return MenuResponse.parse(await response.json()).items;
+}
+
+async function pizzasInStock(minimum: number): Promise<MenuItem[]> {
+  return (await menu()).filter((item) => item.category === 'pizza' && item.stock >= minimum);
+}
+
+async function addToCart(page: Page, item: MenuItem, times = 1): Promise<void> {
+  const button = page.getByRole('button', { name: `Add ${item.name} to cart` });
+  for (let added = 1; added <= times; added += 1) {
+    await button.click();
+    await page
+      .getByRole('article', { name: item.name })
+      .getByText(`${added} in your cart`)
+      .waitFor({ timeout: STEP_DEADLINE_MS });
+  }
+}
+
+async function checkout(page: Page): Promise<void> {
+  await page.getByRole('link', { name: /^Cart/ }).click();
+  await page.getByRole('link', { name: 'Checkout' }).click();
+  await page.getByLabel('Name').fill('Ada Lovelace');
+  await page.getByLabel('Address').fill('12 Analytical Engine Road');
+  await page.getByRole('button', { name: 'Place order' }).click();
+}
+
+/** Every step of the progress line is marked done and carries a time. */
+async function expectAllStepsDone(page: Page): Promise<void> {
+  const steps = page.getByRole('list', { name: 'Order progress' }).getByRole('listitem');
+  const texts = await steps.allTextContents();
+  expect(texts).toHaveLength(5);
+  for (const text of texts) expect(text).toMatch(/\(done\)\s*\d{1,2}:\d{2}:\d{2}/);
+}
+
+/** Buys an item's stock directly through the API until only `leave` remain. */
+async function drainStock(item: MenuItem, leave: number): Promise<void> {
+  let remaining = item.stock - leave;
+  while (remaining > 0) {
+    const quantity = Math.min(remaining, 50);
+    const response = await fetch(new URL('/api/v1/orders', stack.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        items: [{ item_id: item.id, quantity }],
+        customer: { name: 'Rival', address: 'Next door' },
+      }),
+    });
+    expect(response.status).toBe(201);
+    CreatedOrder.parse(await response.json());
+    remaining -= quantity;
+  }
+}
+
+describe('a visitor in the browser', () => {
+  let trackingUrl = '';
+
+  it('adds two pizzas, checks out and sees every status up to delivered with no reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const [first, second] = await pizzasInStock(1);
+    if (first === undefined || second === undefined)
+      throw new Error('the seeded menu needs two pizzas in stock');
+
+    await page.goto(stack.url);
+    await page.getByRole('article', { name: first.name }).waitFor({ timeout: STEP_DEADLINE_MS });
+    await page.screenshot({ path: join(ARTIFACTS, 'menu.png'), fullPage: true });
+    await addToCart(page, first);
+    await addToCart(page, second);
+    await checkout(page);
+
+    await page.waitForURL(/\/orders\/[^/?]+\?token=/, { timeout: STEP_DEADLINE_MS });
+    // A page reload would lose this marker: its survival proves the updates came live.
+    await page.evaluate('window.__sameDocument = true');
+    await page
+      .getByRole('heading', { level: 1, name: 'Delivered' })
+      .waitFor({ timeout: DELIVERY_DEADLINE_MS });
+    await expectAllStepsDone(page);
+    await page.getByText('Delivery: Delivered').waitFor({ timeout: STEP_DEADLINE_MS });
+    expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
+
+    await page.screenshot({ path: join(ARTIFACTS, 'tracking.png'), fullPage: true });
+    trackingUrl = page.url();
+    await page.close();
+  });
+
+  it('reloads the tracking page and sees the current state at once', async () => {
+    expect(trackingUrl).not.toBe('');
+    const page = await browser.newPage();
+    await page.goto(trackingUrl);
+    await page.getByRole('heading', { level: 1, name: 'Delivered' }).waitFor({ timeout: AT_ONCE_MS });
+    await expectAllStepsDone(page);
+    await page.close();
+  });
+
+  it('is told, next to the line, when stock ran out before checkout', async () => {
+    const page = await browser.newPage();
+    const [scarce] = (await pizzasInStock(2)).sort((a, b) => a.stock - b.stock);
+    if (scarce === undefined) throw new Error('the seeded menu needs a pizza with at least two in stock');
+
+    await page.goto(stack.url);
+    await addToCart(page, scarce, 2);
+    await drainStock(scarce, 1);
+    await checkout(page);
+
+    const line = page
+      .getByRole('list', { name: 'Order summary' })
+      .getByRole('listitem')
+      .filter({ hasText: scarce.name });
+    await line
+      .getByRole('alert')
+      .getByText('Not enough in stock: you asked for 2, only 1 is left.')
+      .waitFor({ timeout: STEP_DEADLINE_MS });
+    expect(page.url()).toMatch(/\/checkout$/);
+    await page.screenshot({ path: join(ARTIFACTS, 'out-of-stock.png'), fullPage: true });
+    await page.close();
+  });
+});

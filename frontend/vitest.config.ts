@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  esbuild: { jsx: 'automatic' },
+  test: {
+    environment: 'jsdom',
+    include: ['test/**/*.test.{ts,tsx}'],
+    // The browser end-to-end test drives a real stack and runs under the root Jest.
+    exclude: ['test/**/*.e2e.test.ts', '**/node_modules/**'],
+    setupFiles: ['test/setup.ts'],
+  },
+});
