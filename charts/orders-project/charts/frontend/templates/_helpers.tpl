@@ -1,0 +1,37 @@
+{{/* Chart name. */}}
+{{- define "frontend.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* <release>-frontend: the name the umbrella chart's Ingress and the frontend's upstreams use. */}}
+{{- define "frontend.fullname" -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "frontend.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: orders-project
+{{ include "frontend.selectorLabels" . }}
+{{- end -}}
+
+{{- define "frontend.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "frontend.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* registry prefix + repository + tag (own tag, else the global one, else appVersion). */}}
+{{- define "frontend.image" -}}
+{{- $tag := .Values.image.tag | default .Values.global.image.tag | default .Chart.AppVersion -}}
+{{- printf "%s%s:%s" (.Values.global.image.registry | default "") .Values.image.repository $tag -}}
+{{- end -}}
+
+{{/* The umbrella chart's shared ConfigMap and Secret (see its configmap.yaml and secret.yaml). */}}
+{{- define "frontend.appConfigName" -}}
+{{- printf "%s-app-config" .Release.Name -}}
+{{- end -}}
+
+{{- define "frontend.appSecretName" -}}
+{{- printf "%s-app-secrets" .Release.Name -}}
+{{- end -}}

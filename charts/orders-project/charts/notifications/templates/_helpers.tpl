@@ -1,0 +1,37 @@
+{{/* Chart name. */}}
+{{- define "notifications.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* <release>-notifications: the name the umbrella chart's Ingress and the frontend's upstreams use. */}}
+{{- define "notifications.fullname" -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "notifications.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: orders-project
+{{ include "notifications.selectorLabels" . }}
+{{- end -}}
+
+{{- define "notifications.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "notifications.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* registry prefix + repository + tag (own tag, else the global one, else appVersion). */}}
+{{- define "notifications.image" -}}
+{{- $tag := .Values.image.tag | default .Values.global.image.tag | default .Chart.AppVersion -}}
+{{- printf "%s%s:%s" (.Values.global.image.registry | default "") .Values.image.repository $tag -}}
+{{- end -}}
+
+{{/* The umbrella chart's shared ConfigMap and Secret (see its configmap.yaml and secret.yaml). */}}
+{{- define "notifications.appConfigName" -}}
+{{- printf "%s-app-config" .Release.Name -}}
+{{- end -}}
+
+{{- define "notifications.appSecretName" -}}
+{{- printf "%s-app-secrets" .Release.Name -}}
+{{- end -}}

@@ -1,0 +1,130 @@
+/**
+ * The repository's nginx config in front of the running system (startStack from @pizza/stack): the built
+ * frontend at /, the order service at /api, and order tracking over a /ws WebSocket upgrade, end to end.
+ */
+import path from 'node:path';
+import { startStack, type Stack } from '@pizza/stack';
+import {
+  CreatedOrder,
+  MenuResponse,
+  TrackingMessage,
+  WS_CLOSE_NOT_FOUND,
+  WS_TRACKING_PATH,
+} from '@pizza/shared/contract';
+import WebSocket from 'ws';
+import { APP_METRICS, DEFAULT_METRICS, REPO_ROOT } from './lib/catalogue';
+import { hostPort, startNginx, type RunningNginx } from './lib/nginx';
+import { waitFor } from './lib/wait';
+
+jest.setTimeout(120_000);
+
+let stack: Stack;
+let nginx: RunningNginx;
+
+function upstream(name: 'orders' | 'notifications'): string {
+  const service = stack.services.find((s) => s.name === name);
+  if (!service) throw new Error(`the stack runs no ${name}`);
+  return hostPort(service.url);
+}
+
+beforeAll(async () => {
+  stack = await startStack({
+    port: 0,
+    // fast simulated transitions; an unknown order is refused at once instead of after the usual grace period
+    env: {
+      SIMULATOR_MIN_DELAY_MS: '0',
+      SIMULATOR_MAX_DELAY_MS: '20',
+      WS_UNKNOWN_ORDER_GRACE_MS: '0',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  nginx = await startNginx({
+    upstreams: { orders: upstream('orders'), notifications: upstream('notifications') },
+    staticRoot: path.join(REPO_ROOT, 'frontend/dist'),
+  });
+});
+
+afterAll(async () => {
+  await nginx?.stop();
+  await stack?.stop();
+});
+
+/** Collects a socket's messages; resolves `closed` with the close code. */
+function track(url: string): { socket: WebSocket; messages: TrackingMessage[]; closed: Promise<number> } {
+  const socket = new WebSocket(url);
+  const messages: TrackingMessage[] = [];
+  socket.on('message', (data: WebSocket.RawData) =>
+    messages.push(TrackingMessage.parse(JSON.parse(data.toString()))),
+  );
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  return { socket, messages, closed };
+}
+
+describe('nginx in front of the running stack', () => {
+  it('serves the built frontend at / and for client-side routes', async () => {
+    for (const route of ['/', '/orders/some-id']) {
+      const response = await fetch(`${nginx.url}${route}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('<div id="root">');
+    }
+  });
+
+  it('orders through /api and follows the order over a /ws upgrade until it is delivered', async () => {
+    const menu = MenuResponse.parse(await (await fetch(`${nginx.url}/api/v1/menu`)).json());
+    const item = menu.items.find((i) => i.stock > 0);
+    expect(item).toBeDefined();
+
+    const created = await fetch(`${nginx.url}/api/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        items: [{ item_id: item?.id, quantity: 1 }],
+        customer: { name: 'Ada', address: '1 Proxy Lane' },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const order = CreatedOrder.parse(await created.json());
+
+    const wsBase = nginx.url.replace(/^http/, 'ws');
+    const tracking = track(`${wsBase}${WS_TRACKING_PATH}${order.id}?token=${order.tracking_token}`);
+    try {
+      await waitFor(
+        'the order to be delivered, as seen through nginx',
+        () =>
+          tracking.messages.some((m) => m.type === 'status' && m.status === 'delivered') ? true : undefined,
+        { timeoutMs: 60_000 },
+      ).catch((error: unknown) => {
+        const seen = tracking.messages.map((m) => (m.type === 'status' ? m.status : m.code)).join(', ');
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)} (received: ${seen || 'nothing'})`,
+        );
+      });
+      expect(tracking.messages[0]).toMatchObject({ type: 'status', order_id: order.id });
+    } finally {
+      tracking.socket.close();
+      await tracking.closed;
+    }
+  });
+
+  it('passes the gateway close code for a bad token back through nginx', async () => {
+    const wsBase = nginx.url.replace(/^http/, 'ws');
+    const tracking = track(`${wsBase}${WS_TRACKING_PATH}no-such-order?token=wrong`);
+    expect(await tracking.closed).toBe(WS_CLOSE_NOT_FOUND);
+    expect(tracking.messages[0]).toMatchObject({ type: 'error' });
+  });
+});
+
+describe('the metrics the dashboards query', () => {
+  it('are all exported by the running services, with the types the dashboards assume', async () => {
+    const exported = new Map<string, string>();
+    for (const service of stack.services) {
+      const text = await (await fetch(`${service.url}/metrics`)).text();
+      for (const m of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) exported.set(m[1] ?? '', m[2] ?? '');
+    }
+    const expected = { ...APP_METRICS, ...DEFAULT_METRICS };
+    const wrong = Object.entries(expected)
+      .filter(([name, type]) => exported.get(name) !== type)
+      .map(([name, type]) => `${name}: expected ${type}, exported ${exported.get(name) ?? 'nothing'}`);
+    expect(wrong).toEqual([]);
+  });
+});

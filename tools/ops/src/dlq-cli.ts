@@ -1,0 +1,54 @@
+import { ConfigError, connectRedis, errorMessage, loadConfig } from '@pizza/shared';
+import { parseDlqArgs, UsageError, USAGE, type DlqCommand } from './dlq/args';
+import { runDlq, type Output } from './dlq/run';
+import { DlqEnv } from './config';
+
+/**
+ * `npm run dlq -- <list|show ID|replay ID|replay-all|purge --yes>`: the operator's view of `dead-letters`.
+ * Exit codes: 0 done; 1 unknown ID, bad environment or Redis failure; 2 usage error or purge without --yes.
+ */
+export async function dlqMain(argv: readonly string[], env: NodeJS.ProcessEnv, io: Output): Promise<number> {
+  let command: DlqCommand;
+  try {
+    command = parseDlqArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`dlq: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (command.name === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  let url: string;
+  try {
+    url = loadConfig(DlqEnv, env).REDIS_URL;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`dlq: ${error.message}`);
+    return 1;
+  }
+  const redis = connectRedis(url, 'dlq-cli');
+  try {
+    return await runDlq(command, redis, io);
+  } catch (error) {
+    io.err(`dlq: ${errorMessage(error)}`);
+    return 1;
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+if (require.main === module) {
+  const io: Output = {
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+  };
+  dlqMain(process.argv.slice(2), process.env, io).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

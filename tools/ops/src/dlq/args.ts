@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+
+export type DlqCommand =
+  | { name: 'list'; limit: number }
+  | { name: 'show' | 'replay'; id: string }
+  | { name: 'replay-all' }
+  | { name: 'purge'; yes: boolean }
+  | { name: 'help' };
+
+export const USAGE = `usage: npm run dlq -- <command>
+
+  list [--limit N]   the newest dead letters (default 100): id, stream, event type, attempts, last error, age
+  show ID            one dead letter in full, payload as JSON
+  replay ID          put it back on its original stream (replay_count raised), then delete it
+  replay-all         replay every dead letter, oldest first
+  purge --yes        delete every dead letter
+
+environment: REDIS_URL (required)`;
+
+export class UsageError extends Error {
+  readonly code = 'usage';
+}
+
+/** argv after the script name → a command, or a UsageError saying what is wrong. */
+export function parseDlqArgs(argv: readonly string[]): DlqCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        yes: { type: 'boolean', default: false },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const [name, ...rest] = positionals;
+  if (values.help || name === 'help') return { name: 'help' };
+  const noMore = (expected: number) => {
+    if (rest.length > expected) throw new UsageError(`unexpected argument: ${rest[expected]}`);
+  };
+  switch (name) {
+    case 'list': {
+      noMore(0);
+      const limit = Number(values.limit ?? 100);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+      return { name, limit };
+    }
+    case 'show':
+    case 'replay':
+      if (!rest[0]) throw new UsageError(`${name} needs a dead letter ID`);
+      noMore(1);
+      return { name, id: rest[0] };
+    case 'replay-all':
+      noMore(0);
+      return { name };
+    case 'purge':
+      noMore(0);
+      return { name, yes: values.yes };
+    case undefined:
+      throw new UsageError('missing command');
+    default:
+      throw new UsageError(`unknown command: ${name}`);
+  }
+}
