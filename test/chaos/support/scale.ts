@@ -1,0 +1,32 @@
+/**
+ * CHAOS_SCALE=ci (default) keeps the whole chaos suite within about five minutes on two cores;
+ * CHAOS_SCALE=full runs the sizes the issue asks for. CHAOS_SEED makes the fuzzer's input reproducible.
+ */
+export const SCALE: 'ci' | 'full' = process.env.CHAOS_SCALE === 'full' ? 'full' : 'ci';
+
+const SIZES = {
+  ci: {
+    kill: { orders: 200, ratePerSecond: 10, killEveryMs: 2_000 },
+    redis: { orders: 150, ratePerSecond: 15 },
+    poison: { poison: 100, goodOrders: 60 },
+    fuzz: { cases: 2_000, concurrency: 16 },
+  },
+  full: {
+    kill: { orders: 1_000, ratePerSecond: 25, killEveryMs: 3_000 },
+    redis: { orders: 600, ratePerSecond: 25 },
+    poison: { poison: 100, goodOrders: 300 },
+    fuzz: { cases: 10_000, concurrency: 32 },
+  },
+} as const;
+
+export const SIZE = SIZES[SCALE];
+
+export const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
+
+/** One line of counts per case, easy to grep from the Jest output. */
+export function report(name: string, counts: Record<string, unknown>): void {
+  const text = Object.entries(counts)
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ');
+  process.stdout.write(`\nchaos[${name}] scale=${SCALE} ${text}\n`);
+}

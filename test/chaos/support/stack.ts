@@ -1,0 +1,58 @@
+import { MongoClient, type Db } from 'mongodb';
+import Redis from 'ioredis';
+import { startStack, type Stack } from '@pizza/stack';
+
+/**
+ * The whole system for one chaos case: the launcher's own stack (every service a process), fast simulator
+ * steps and fast reclaiming, plus direct MongoDB and Redis handles to check the invariants. The last lines
+ * of every process are kept so that a failure can show what the services said.
+ */
+export interface ChaosStack {
+  stack: Stack;
+  db: Db;
+  redis: Redis;
+  lastLines(): string;
+  stop(): Promise<void>;
+}
+
+export const CHAOS_ENV = {
+  SIMULATOR_MIN_DELAY_MS: '0',
+  SIMULATOR_MAX_DELAY_MS: '50',
+  STREAM_CLAIM_IDLE_MS: '1000',
+  LOG_LEVEL: 'warn',
+};
+
+export async function startChaosStack(env: Record<string, string> = {}): Promise<ChaosStack> {
+  const lines: string[] = [];
+  const stack = await startStack({
+    port: 0,
+    buildFrontend: false,
+    env: { ...CHAOS_ENV, ...env },
+    sink: (name, line) => {
+      lines.push(`${name} | ${line}`);
+      if (lines.length > 200) lines.shift();
+    },
+  });
+  let mongo: MongoClient | undefined;
+  let redis: Redis | undefined;
+  try {
+    mongo = await MongoClient.connect(stack.mongoUrl);
+    redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
+  } catch (error) {
+    await mongo?.close();
+    await stack.stop();
+    throw error;
+  }
+  const [client, r] = [mongo, redis];
+  return {
+    stack,
+    db: client.db(stack.mongoDb),
+    redis: r,
+    lastLines: () => lines.slice(-60).join('\n'),
+    async stop() {
+      r.disconnect();
+      await client.close().catch(() => undefined);
+      await stack.stop();
+    },
+  };
+}
