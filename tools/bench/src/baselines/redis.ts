@@ -4,7 +4,7 @@ import { fieldsToList, newEvent, toStreamFields } from '@pizza/shared';
 
 /**
  * The ceiling of the event bus: raw ioredis on the same Redis, no envelope checks, no handlers. The same
- * two paths as shared/bench/bus.bench.ts: pipelined XADD (batches of 500) and XREADGROUP COUNT 100 + XACK.
+ * two paths as the bus benchmark (bus.ts): pipelined XADD (batches of 500) and XREADGROUP COUNT 100 + XACK.
  * Works on a stream of its own, deleted afterwards.
  */
 export interface RedisBaseline {
