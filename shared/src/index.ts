@@ -1,5 +1,6 @@
 export * from './contract';
 export * from './config';
+export * from './fault';
 export * from './logger';
 export * from './errors';
 export * from './envelope';

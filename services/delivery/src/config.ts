@@ -1,8 +1,5 @@
-import { z } from 'zod';
-import { BaseEnv, MongoEnv } from '@pizza/shared';
+import type { z } from 'zod';
+import { BaseEnv, FaultEnv, MongoEnv } from '@pizza/shared';
 
-export const DeliveryEnv = BaseEnv.extend(MongoEnv.shape).extend({
-  /** Test-only: SIGKILL the process right after the first delivery commits, before the outbox is woken. */
-  FAULT_CRASH_AFTER_COMMIT: z.enum(['0', '1']).default('0'),
-});
+export const DeliveryEnv = BaseEnv.extend(MongoEnv.shape).extend(FaultEnv.shape);
 export type DeliveryConfig = z.infer<typeof DeliveryEnv>;

@@ -1,4 +1,12 @@
-import { GROUPS, Outbox, runMain, startService, STREAMS, type RunningService } from '@pizza/shared';
+import {
+  crashAfterCommitHook,
+  GROUPS,
+  Outbox,
+  runMain,
+  startService,
+  STREAMS,
+  type RunningService,
+} from '@pizza/shared';
 import { DeliveryEnv } from './config';
 import { onDeliveryStatusSimulated } from './handlers/delivery-status-simulated';
 import { onOrderCreated } from './handlers/order-created';
@@ -24,18 +32,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
       });
       const store = deliveryStore(mongo.db);
       await Promise.all([outbox.ensureIndexes(), store.ensureIndexes()]);
-      const crash = config.FAULT_CRASH_AFTER_COMMIT === '1';
-      if (crash)
-        logger.warn(
-          'FAULT_CRASH_AFTER_COMMIT=1: the process will kill itself after the first delivery commits',
-        );
       const ctx = {
         mongo,
         store,
         outbox,
         metrics: deliveryMetrics(),
         clock: () => new Date(),
-        afterCreateCommit: crash ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+        afterCreateCommit: crashAfterCommitHook(config, env, logger, 'delivery'),
       };
       return {
         consumers: [

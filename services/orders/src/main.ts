@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { BaseEnv, MongoEnv, Outbox, runMain, startService, type RunningService } from '@pizza/shared';
+import {
+  BaseEnv,
+  crashAfterCommitHook,
+  FaultEnv,
+  MongoEnv,
+  Outbox,
+  runMain,
+  startService,
+  type RunningService,
+} from '@pizza/shared';
 import { GROUPS, STREAMS } from '@pizza/shared/contract';
 import { onDeliveryCreated } from './handlers/delivery-created';
 import { onDeliveryStatusChanged } from './handlers/delivery-status-changed';
@@ -11,11 +20,11 @@ import { ordersContext } from './store/context';
 
 export const SERVICE = 'orders';
 
-export const OrdersEnv = BaseEnv.extend(MongoEnv.shape).extend({
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
-  /** Test-only: SIGKILL the process right after an order commits, before the outbox is woken. */
-  FAULT_CRASH_AFTER_COMMIT: z.enum(['0', '1']).default('0'),
-});
+export const OrdersEnv = BaseEnv.extend(MongoEnv.shape)
+  .extend({
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  })
+  .extend(FaultEnv.shape);
 
 /** The order service: HTTP API, the consumers of status and delivery events, and the outbox relay. */
 export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
@@ -27,17 +36,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
       const outbox = new Outbox({ db: mongo.db, bus, logger, name: SERVICE });
       await outbox.ensureIndexes();
       await ensureIndexes(mongo.db);
-      // Never honoured in production, whatever the deployment's environment says.
-      const crash = config.FAULT_CRASH_AFTER_COMMIT === '1' && (env.NODE_ENV ?? '') !== 'production';
-      if (crash)
-        logger.warn('FAULT_CRASH_AFTER_COMMIT=1: the process will kill itself after the first order commits');
       const ctx = ordersContext({
         mongo,
         outbox,
         metrics: orderMetrics(),
         clock: () => new Date(),
         source: SERVICE,
-        afterCommit: crash ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+        afterCommit: crashAfterCommitHook(config, env, logger, 'order'),
       });
       mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN });
       return {
