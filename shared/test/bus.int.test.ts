@@ -139,11 +139,13 @@ describe('event bus', () => {
   test('entries of one order are handled in stream order even within one batch', async () => {
     const bus = redis.bus();
     const seen: string[] = [];
+    const events = Array.from({ length: 20 }, () => orderSimulate('same-order'));
+    // Later entries take less time: handled in parallel, they would finish first and the check would fail.
+    const delayMs = (id: string) => 20 - events.findIndex((e) => e.event_id === id);
     await bus.consumer({
       group: 'g', consumer: 'c1', streams: [stream], ...fastRetry, concurrency: 8,
-      handlers: { 'order.simulate': async (e) => { await new Promise((r) => setTimeout(r, Math.random() * 5)); seen.push(e.event_id); } },
+      handlers: { 'order.simulate': async (e) => { await new Promise((r) => setTimeout(r, delayMs(e.event_id))); seen.push(e.event_id); } },
     }).start();
-    const events = Array.from({ length: 20 }, () => orderSimulate('same-order'));
     await bus.publish(events);
     await waitFor(() => seen.length === 20, { what: 'all handled' });
     expect(seen).toEqual(events.map((e) => e.event_id));
