@@ -1,5 +1,5 @@
 import type { OrderStatus, OrderView } from '@pizza/shared/contract';
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeWebSocket } from './fakeWebSocket';
 import { json, renderApp, stubFetch, type FakeRequest } from './helpers';
@@ -96,6 +96,91 @@ describe('tracking page', () => {
       vi.useRealTimers();
     }
     await screen.findByText('Order not found.');
+  });
+
+  it('when the server accepts and then closes at once, then the reconnect delay keeps growing', async () => {
+    renderApp(PATH);
+    await screen.findByRole('heading', { name: 'Received' });
+    vi.useFakeTimers();
+    try {
+      // Attempts 0..3 wait at most 500, 1000, 2000 and 4000 ms.
+      for (const ceiling of [500, 1_000, 2_000, 4_000]) {
+        const before = FakeWebSocket.instances.length;
+        act(() => FakeWebSocket.latest().open());
+        act(() => FakeWebSocket.latest().drop(1011));
+        act(() => vi.advanceTimersByTime(ceiling));
+        expect(FakeWebSocket.instances).toHaveLength(before + 1);
+      }
+      // Attempt 4 waits at least 4000 ms: an open without any message did not start the backoff over.
+      act(() => FakeWebSocket.latest().open());
+      act(() => FakeWebSocket.latest().drop(1011));
+      act(() => vi.advanceTimersByTime(3_000));
+      expect(FakeWebSocket.instances).toHaveLength(5);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('after a valid message, the reconnect delay starts over', async () => {
+    renderApp(PATH);
+    await screen.findByRole('heading', { name: 'Received' });
+    vi.useFakeTimers();
+    try {
+      for (const ceiling of [500, 1_000, 2_000]) {
+        act(() => FakeWebSocket.latest().open());
+        act(() => FakeWebSocket.latest().drop(1011));
+        act(() => vi.advanceTimersByTime(ceiling));
+      }
+      expect(FakeWebSocket.instances).toHaveLength(4);
+      act(() => FakeWebSocket.latest().open());
+      act(() => FakeWebSocket.latest().send(statusMessage('created', 'e0')));
+      act(() => FakeWebSocket.latest().drop(1006));
+      act(() => vi.advanceTimersByTime(500));
+      expect(FakeWebSocket.instances).toHaveLength(5);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('after the socket stayed open a while without messages, the reconnect delay starts over', async () => {
+    renderApp(PATH);
+    await screen.findByRole('heading', { name: 'Received' });
+    vi.useFakeTimers();
+    try {
+      for (const ceiling of [500, 1_000, 2_000]) {
+        act(() => FakeWebSocket.latest().open());
+        act(() => FakeWebSocket.latest().drop(1011));
+        act(() => vi.advanceTimersByTime(ceiling));
+      }
+      act(() => FakeWebSocket.latest().open());
+      act(() => vi.advanceTimersByTime(5_000));
+      act(() => FakeWebSocket.latest().drop(1006));
+      act(() => vi.advanceTimersByTime(500));
+      expect(FakeWebSocket.instances).toHaveLength(5);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('when the order ends while a reconnect is waiting, then no new socket is opened', async () => {
+    renderApp(PATH);
+    const cancel = await screen.findByRole('button', { name: 'Cancel order' });
+    act(() => FakeWebSocket.latest().open());
+    await indicator('Live');
+    vi.useFakeTimers();
+    try {
+      act(() => FakeWebSocket.latest().drop(1006));
+      act(() => fireEvent.click(cancel));
+      // Let the cancel answer and the resync land, well before the 250 ms shortest backoff.
+      for (let step = 0; step < 50 && screen.queryByRole('heading', { name: 'Cancelled' }) === null; step += 1)
+        await act(() => vi.advanceTimersByTimeAsync(1));
+      expect(screen.queryByRole('heading', { name: 'Cancelled' })).not.toBeNull();
+      await act(() => vi.advanceTimersByTimeAsync(60_000));
+      expect(FakeWebSocket.instances).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    await indicator('Final');
   });
 
   it('when the HTTP order is 404, then it shows not found', async () => {
