@@ -1,4 +1,11 @@
-import type { DeliveryStatus, OrderStatus, OrderView, StatusMessage } from '@pizza/shared/contract';
+import {
+  DELIVERY_STATUSES,
+  ORDER_STATUSES,
+  type DeliveryStatus,
+  type OrderStatus,
+  type OrderView,
+  type StatusMessage,
+} from '@pizza/shared/contract';
 
 /**
  * Tracking state as a pure reducer. Messages may repeat, arrive late, or arrive after an HTTP resync,
@@ -6,9 +13,15 @@ import type { DeliveryStatus, OrderStatus, OrderView, StatusMessage } from '@piz
  * event already seen (by event_id) is ignored.
  */
 
-export const PROGRESS_STEPS = ['created', 'confirmed', 'preparing', 'out_for_delivery', 'delivered'] as const;
+/** A status on the way to delivery; cancelled is the one that leaves it. */
+export type ProgressStep = Exclude<OrderStatus, 'cancelled'>;
+/** The contract's lifecycle in order, cancelled left out (it can happen after any of the first steps). */
+export const PROGRESS_STEPS: readonly ProgressStep[] = ORDER_STATUSES.filter(
+  (status): status is ProgressStep => status !== 'cancelled',
+);
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ['created', 'confirmed'];
-const DELIVERY_ORDER: readonly DeliveryStatus[] = ['waiting', 'on_the_way', 'delivered'];
+/** The contract lists delivery statuses in the order they happen. */
+const DELIVERY_ORDER: readonly DeliveryStatus[] = DELIVERY_STATUSES;
 /** Enough to catch the repeats of a reconnect without growing for ever. */
 const SEEN_EVENTS_KEPT = 200;
 
