@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startStack } from '@pizza/stack';
 import { CreatedOrder, MenuResponse, type MenuItem } from '@pizza/shared/contract';
+import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
@@ -31,18 +32,21 @@ jest.setTimeout(180_000);
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let browser: Browser;
+/** Its own database: out-of-stock checks drain pizzas, which must not outlive this run. */
+const MONGO_DB = uniqueDbName('browser');
 
 beforeAll(async () => {
   // The gateway serves frontend/dist: build it from this checkout so the test sees the current UI.
   execFileSync('npm', ['run', 'build', '-w', 'frontend'], { cwd: ROOT, stdio: 'ignore' });
   mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startStack({ port: 0, env: { SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '20' } });
+  stack = await startStack({ port: 0, env: { MONGO_DB, SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '20' } });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  await dropExternalDbs(MONGO_DB);
 });
 
 async function menu(): Promise<MenuItem[]> {

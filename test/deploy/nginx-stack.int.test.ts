@@ -12,6 +12,7 @@ import {
   WS_TRACKING_PATH,
 } from '@pizza/shared/contract';
 import WebSocket from 'ws';
+import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
 import { APP_METRICS, DEFAULT_METRICS, REPO_ROOT } from './lib/catalogue';
 import { hostPort, startNginx, type RunningNginx } from './lib/nginx';
 import { waitFor } from './lib/wait';
@@ -20,6 +21,8 @@ jest.setTimeout(120_000);
 
 let stack: Stack;
 let nginx: RunningNginx;
+/** Its own database, so a shared MongoDB (MONGO_URL) keeps no data of this run. */
+const MONGO_DB = uniqueDbName('nginx');
 
 function upstream(name: 'orders' | 'notifications'): string {
   const service = stack.services.find((s) => s.name === name);
@@ -32,6 +35,7 @@ beforeAll(async () => {
     port: 0,
     // fast simulated transitions; an unknown order is refused at once instead of after the usual grace period
     env: {
+      MONGO_DB,
       SIMULATOR_MIN_DELAY_MS: '0',
       SIMULATOR_MAX_DELAY_MS: '20',
       WS_UNKNOWN_ORDER_GRACE_MS: '0',
@@ -47,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await nginx?.stop();
   await stack?.stop();
+  await dropExternalDbs(MONGO_DB);
 });
 
 /** Collects a socket's messages; resolves `closed` with the close code. */

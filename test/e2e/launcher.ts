@@ -1,9 +1,12 @@
 import { spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
+import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
 import { resolve } from 'node:path';
 
 /** `npm start` as a user runs it (the same CLI), on a free port, with fast simulator delays. */
 export interface LaunchedStack {
   url: string;
+  /** Its own database (MONGO_DB), so stacks sharing an external MongoDB never share data. */
+  mongoDb: string;
   pids: number[];
   handle: ChildHandle;
   lines: string[];
@@ -20,7 +23,17 @@ function stackMessage(line: string): string | undefined {
   }
 }
 
+/** Every database a launch used, dropped by `dropLaunchedDbs` (only an external MONGO_URL keeps them). */
+const launchedDbs = new Set<string>();
+
+export async function dropLaunchedDbs(): Promise<void> {
+  await dropExternalDbs(...launchedDbs);
+  launchedDbs.clear();
+}
+
 export async function launchStack(env: Record<string, string> = {}): Promise<LaunchedStack> {
+  const mongoDb = env.MONGO_DB ?? uniqueDbName('e2e');
+  launchedDbs.add(mongoDb);
   const handle = spawnChild(process.execPath, ['--import', 'tsx', 'tools/stack/src/cli.ts'], {
     cwd: ROOT,
     env: {
@@ -31,6 +44,7 @@ export async function launchStack(env: Record<string, string> = {}): Promise<Lau
       SIMULATOR_MAX_DELAY_MS: '20',
       STREAM_CLAIM_IDLE_MS: '500',
       ...env,
+      MONGO_DB: mongoDb,
     },
   });
   const lines: string[] = [];
@@ -41,7 +55,7 @@ export async function launchStack(env: Record<string, string> = {}): Promise<Lau
     const ready = await waitForLine(handle, (l) => stackMessage(l)?.startsWith('ready:') === true, { timeoutMs: 180_000, what: 'npm start' });
     const pids = stackMessage(await pidsLine)!.replace('processes:', '').trim().split(/\s+/).map(Number);
     const url = stackMessage(ready)!.replace('ready: open', '').trim();
-    return { url, pids: [...pids, handle.child.pid!], handle, lines };
+    return { url, mongoDb, pids: [...pids, handle.child.pid!], handle, lines };
   } catch (error) {
     await handle.stop();
     throw error;

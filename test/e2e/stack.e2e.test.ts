@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { CreatedOrder, MenuResponse, OrderView, StatusMessage } from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
-import { isAlive, launchStack, type LaunchedStack } from './launcher';
+import { dropLaunchedDbs, isAlive, launchStack, type LaunchedStack } from './launcher';
 
 /** The running stack, driven only through its public surface: HTTP and WebSocket on one origin. */
 let stack: LaunchedStack;
@@ -23,6 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.handle.stop(15_000);
+  await dropLaunchedDbs();
 });
 
 async function menu() {
@@ -93,7 +94,7 @@ test('a second npm start on other ports runs beside the first without colliding'
       },
       { timeoutMs: 30_000, what: 'delivered on the second stack' },
     );
-    // The first stack never saw that order: each has its own Redis and MongoDB.
+    // The first stack never saw that order: each has its own Redis and MongoDB (or database, with MONGO_URL).
     expect((await fetch(`${stack.url}/api/v1/orders/${created.id}?token=${created.tracking_token}`)).status).toBe(404);
   } finally {
     second.handle.child.kill('SIGINT');
@@ -104,9 +105,14 @@ test('a second npm start on other ports runs beside the first without colliding'
 
 test('after Ctrl-C no process of the stack remains', async () => {
   const doomed = await launchStack();
-  expect(doomed.pids.length).toBeGreaterThanOrEqual(5); // four services and the launcher, plus private Redis/MongoDB
-  expect(doomed.pids.every(isAlive)).toBe(true);
-  doomed.handle.child.kill('SIGINT');
-  expect(await doomed.handle.exited).toBe(0);
+  try {
+    expect(doomed.pids.length).toBeGreaterThanOrEqual(5); // four services and the launcher, plus private Redis/MongoDB
+    expect(doomed.pids.every(isAlive)).toBe(true);
+    doomed.handle.child.kill('SIGINT');
+    expect(await doomed.handle.exited).toBe(0);
+  } finally {
+    // Reached early only when an assertion failed: the stack must not outlive the test.
+    await doomed.handle.stop(15_000);
+  }
   await waitFor(() => doomed.pids.every((pid) => !isAlive(pid)), { timeoutMs: 20_000, what: 'every process to exit' });
 }, 240_000);

@@ -21,3 +21,5 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
   }
 }
+
+export { dropExternalDbs, uniqueDbName } from './mongo';

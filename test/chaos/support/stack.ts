@@ -1,6 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import Redis from 'ioredis';
 import { startStack, type Stack } from '@pizza/stack';
+import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
 
 /**
  * The whole system for one chaos case: the launcher's own stack (every service a process), fast simulator
@@ -24,14 +25,19 @@ export const CHAOS_ENV = {
 
 export async function startChaosStack(env: Record<string, string> = {}): Promise<ChaosStack> {
   const lines: string[] = [];
+  // Its own database: a shared MongoDB (MONGO_URL) must not carry one case's orders and stock into the next.
+  const mongoDb = uniqueDbName('chaos');
   const stack = await startStack({
     port: 0,
     buildFrontend: false,
-    env: { ...CHAOS_ENV, ...env },
+    env: { ...CHAOS_ENV, ...env, MONGO_DB: mongoDb },
     sink: (name, line) => {
       lines.push(`${name} | ${line}`);
       if (lines.length > 200) lines.shift();
     },
+  }).catch(async (error: unknown) => {
+    await dropExternalDbs(mongoDb);
+    throw error;
   });
   let mongo: MongoClient | undefined;
   let redis: Redis | undefined;
@@ -41,6 +47,7 @@ export async function startChaosStack(env: Record<string, string> = {}): Promise
   } catch (error) {
     await mongo?.close();
     await stack.stop();
+    await dropExternalDbs(mongoDb);
     throw error;
   }
   const [client, r] = [mongo, redis];
@@ -53,6 +60,7 @@ export async function startChaosStack(env: Record<string, string> = {}): Promise
       r.disconnect();
       await client.close().catch(() => undefined);
       await stack.stop();
+      await dropExternalDbs(mongoDb);
     },
   };
 }
