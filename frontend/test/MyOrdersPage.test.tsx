@@ -1,4 +1,5 @@
-import { screen, within } from '@testing-library/react';
+import type { OrderStatus } from '@pizza/shared/contract';
+import { act, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadMyOrders, rememberOrder } from '../src/tracking/myOrders';
 import { json, renderApp, stubFetch } from './helpers';
@@ -37,5 +38,43 @@ describe('my orders page', () => {
 
     await user.click(screen.getByRole('button', { name: 'Forget order old' }));
     expect(loadMyOrders(window.localStorage).map((order) => order.id)).toEqual(['new']);
+  });
+
+  it('keeps refreshing orders still under way, and stops for delivered, cancelled and unknown ones', async () => {
+    const statuses: Record<string, OrderStatus> = { moving: 'preparing', done: 'delivered', off: 'cancelled' };
+    for (const id of ['moving', 'done', 'off', 'lost'])
+      rememberOrder(window.localStorage, { id, token: 'tk', placed_at: '2026-01-01T11:00:00.000Z' });
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const requests = stubFetch((request) => {
+        const id = request.url.pathname.split('/').at(-1) ?? '';
+        const status = statuses[id];
+        if (status === undefined) return json(404, { error: { code: 'not_found', message: 'No such order' } });
+        return json(200, {
+          id,
+          status,
+          items: [],
+          total: 1_000,
+          customer: { name: 'A', address: 'B' },
+          created_at: '2026-01-01T11:00:00.000Z',
+          timeline: [],
+          delivery: null,
+        });
+      });
+      renderApp('/my-orders');
+      await screen.findByText('Preparing');
+      await screen.findByText('Delivered');
+      await screen.findByText('Cancelled');
+      await screen.findByText('Not found');
+
+      await act(() => vi.advanceTimersByTimeAsync(16_000));
+      const fetchesOf = (id: string) => requests.filter((request) => request.url.pathname === `/api/v1/orders/${id}`).length;
+      expect(fetchesOf('moving')).toBeGreaterThanOrEqual(3);
+      expect(fetchesOf('done')).toBe(1);
+      expect(fetchesOf('off')).toBe(1);
+      expect(fetchesOf('lost')).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { formatCents } from '@pizza/shared/contract';
+import { formatCents, type OrderView } from '@pizza/shared/contract';
 import { useQueries } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -7,6 +7,7 @@ import { isNotFound } from '../api/errors';
 import { queryKeys } from '../api/queries';
 import { statusLabel } from '../components/statusText';
 import { forgetOrder, loadMyOrders, trackingPath } from '../tracking/myOrders';
+import { isTerminal } from '../tracking/reducer';
 
 const STATUS_REFRESH_MS = 5_000;
 
@@ -17,7 +18,9 @@ export function MyOrdersPage() {
     queries: placed.map((known) => ({
       queryKey: queryKeys.order(known.id, known.token),
       queryFn: ({ signal }: { signal: AbortSignal }) => fetchOrder(known.id, known.token, signal),
-      refetchInterval: STATUS_REFRESH_MS,
+      // A delivered, cancelled or unknown order will not change any more: stop asking.
+      refetchInterval: (query: { state: { data?: OrderView; error: unknown } }) =>
+        isNotFound(query.state.error) || isTerminal(query.state.data?.status ?? null) ? false : STATUS_REFRESH_MS,
     })),
   });
 
