@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STREAMS } from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
+import { keyId } from '../src/domain/idempotency';
 import { call, metricValue, orderRequest, type ErrorReply, type OrderBody } from './support/http';
 import { addItems, eventsOn, menuItem, stockOf, uid, useStack } from './support/stack';
 
@@ -73,6 +74,31 @@ describe('Idempotency-Key', () => {
     expect((await post(orderRequest([pizza, 2]), key)).status).toBe(409);
     await stack.db.collection('menu').updateOne({ _id: pizza as never }, { $set: { stock: 5 } });
     expect((await post(orderRequest([pizza, 2]), key)).status).toBe(201);
+  });
+
+  test('when a key is older than 24 hours but not yet removed, then it makes a new order, whatever the body', async () => {
+    const pizza = uid('pizza');
+    await addItems(stack.db, menuItem(pizza, 10));
+    const key = randomUUID();
+    const oldOrderId = randomUUID();
+    await stack.db.collection('idempotency_keys').insertOne({
+      _id: keyId(key) as never,
+      request_hash: 'another body',
+      order_id: oldOrderId,
+      sealed_token: 'sealed',
+      created_at: new Date(Date.now() - 25 * 3600 * 1000),
+    });
+
+    const res = await post(orderRequest([pizza, 2]), key);
+
+    expect(res.status).toBe(201);
+    expect(res.body.id).not.toBe(oldOrderId);
+    expect(await stockOf(stack.db, pizza)).toBe(8);
+    const record = await stack.db.collection('idempotency_keys').findOne({ _id: keyId(key) as never });
+    expect(record?.order_id).toBe(res.body.id);
+    const again = await post(orderRequest([pizza, 2]), key);
+    expect([again.status, again.body.id]).toEqual([201, res.body.id]);
+    expect(await stockOf(stack.db, pizza)).toBe(8);
   });
 
   test('keys expire after 24 hours through a TTL index', async () => {

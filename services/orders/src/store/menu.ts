@@ -24,45 +24,71 @@ export async function listMenu(c: Collections): Promise<MenuItem[]> {
     }));
 }
 
-export async function existingItemIds(c: Collections, ids: readonly string[]): Promise<Set<string>> {
-  const docs = await c.menu.find({ _id: { $in: [...ids] } }, { projection: { _id: 1 } }).toArray();
-  return new Set(docs.map((d) => d._id));
+/** An item as an order needs it: what it is called, what it costs, how many are left. */
+export type StockedItem = Pick<MenuDoc, '_id' | 'name' | 'price' | 'stock'>;
+
+/** Every item the lines name that the menu has, by id, in one read. */
+export async function readItems(
+  c: Collections,
+  session: ClientSession,
+  lines: readonly RequestedLine[],
+): Promise<Map<string, StockedItem>> {
+  const docs = await c.menu
+    .find(
+      { _id: { $in: lines.map((l) => l.item_id) } },
+      { session, projection: { name: 1, price: 1, stock: 1 } },
+    )
+    .toArray();
+  return new Map(docs.map((d) => [d._id, d]));
+}
+
+/** Thrown when a guarded decrement did not match although the read said there was stock: try again. */
+export class StockChangedError extends Error {
+  constructor() {
+    super('stock changed between the read and the decrement');
+  }
 }
 
 /**
- * Takes every line's quantity from stock, each with a conditional decrement (`stock >= quantity`), and
- * returns the items' prices as of this transaction. If any line cannot be had, throws OutOfStockError
- * naming every short item, which aborts the transaction, so nothing stays decremented.
+ * Takes every line's quantity from stock and returns the items' prices as of this transaction.
+ * `items` is this transaction's read of the lines' items: if any line cannot be had, throws
+ * OutOfStockError naming every short item before writing anything. Otherwise one bulk write
+ * decrements each item, still guarded by `stock >= quantity` so that concurrent orders never
+ * oversell; if a guard refuses (the stock changed since the read), throws StockChangedError,
+ * which aborts the transaction, so nothing stays decremented.
  */
 export async function takeStock(
   c: Collections,
   session: ClientSession,
   lines: readonly RequestedLine[],
+  items: ReadonlyMap<string, StockedItem>,
 ): Promise<Map<string, PricedItem>> {
-  const priced = new Map<string, PricedItem>();
-  const short: RequestedLine[] = [];
-  for (const line of lines) {
-    if (short.length > 0) {
-      short.push(line); // no more writes once the order is lost: only find out what else is short
-      continue;
-    }
-    const item = await c.menu.findOneAndUpdate(
-      { _id: line.item_id, stock: { $gte: line.quantity } },
-      { $inc: { stock: -line.quantity } },
-      { session, returnDocument: 'after', projection: { name: 1, price: 1 } },
-    );
-    if (item) priced.set(line.item_id, { id: item._id, name: item.name, price: item.price });
-    else short.push(line);
-  }
-  if (short.length === 0) return priced;
-
-  const ids = short.map((l) => l.item_id);
-  const docs = await c.menu.find({ _id: { $in: ids } }, { session, projection: { stock: 1 } }).toArray();
-  const available = new Map(docs.map((d) => [d._id, Math.max(0, d.stock)]));
-  const items: ShortItem[] = short
-    .map((l) => ({ item_id: l.item_id, requested: l.quantity, available: available.get(l.item_id) ?? 0 }))
+  const short: ShortItem[] = lines
+    .map((l) => ({
+      item_id: l.item_id,
+      requested: l.quantity,
+      available: Math.max(0, items.get(l.item_id)?.stock ?? 0),
+    }))
     .filter((i) => i.available < i.requested);
-  throw new OutOfStockError(items);
+  if (short.length > 0) throw new OutOfStockError(short);
+
+  const result = await c.menu.bulkWrite(
+    lines.map((l) => ({
+      updateOne: {
+        filter: { _id: l.item_id, stock: { $gte: l.quantity } },
+        update: { $inc: { stock: -l.quantity } },
+      },
+    })),
+    { session, ordered: false },
+  );
+  if (result.matchedCount !== lines.length) throw new StockChangedError();
+
+  const priced = new Map<string, PricedItem>();
+  for (const l of lines) {
+    const item = items.get(l.item_id);
+    if (item) priced.set(l.item_id, { id: item._id, name: item.name, price: item.price });
+  }
+  return priced;
 }
 
 /** Gives back the quantities of a cancelled order. */

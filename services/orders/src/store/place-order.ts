@@ -9,7 +9,7 @@ import { hashToken, newTrackingToken } from '../domain/tokens';
 import { IdempotencyKeyReusedError, OutOfStockError } from '../errors';
 import type { OrdersContext } from './context';
 import { deleteRecord, findRecord, insertRecord } from './idempotency';
-import { existingItemIds, takeStock } from './menu';
+import { readItems, StockChangedError, takeStock } from './menu';
 import { findOrder, insertOrder } from './orders';
 
 export interface PlaceOrderResult {
@@ -19,8 +19,9 @@ export interface PlaceOrderResult {
 }
 
 /**
- * Places an order in one transaction: idempotency record (if a key was sent), a conditional stock
- * decrement per line, the order, and its events in the outbox. The outbox is woken after the commit.
+ * Places an order in one transaction: one read of the lines' items (unknown ids, stock, prices), the
+ * idempotency record (if a key was sent; a duplicate means a replay), one bulk of guarded stock
+ * decrements, the order, and its events in the outbox. The outbox is woken after the commit.
  */
 export async function placeOrder(
   ctx: OrdersContext,
@@ -37,6 +38,12 @@ export async function placeOrder(
   }
 }
 
+/**
+ * How many times an order is tried afresh after its transaction gave way: the key's record had
+ * expired (and has been removed), or stock changed between the read and the guarded decrement.
+ */
+const MAX_ATTEMPTS = 3;
+
 async function place(
   ctx: OrdersContext,
   body: CreateOrderRequest,
@@ -44,65 +51,59 @@ async function place(
 ): Promise<PlaceOrderResult> {
   const merged = mergeLines(body.items);
   if (!merged.ok) throw new ValidationError('Invalid order', merged.issues);
-  const unknown = unknownItems(
-    merged.lines,
-    await existingItemIds(
-      ctx.c,
-      merged.lines.map((l) => l.item_id),
-    ),
-  );
-  if (unknown.length > 0) throw new ValidationError('Invalid order', unknown);
-
   const hash = requestHash(body);
-  if (idempotencyKey) {
-    const earlier = await replay(ctx, idempotencyKey, hash);
-    if (earlier) return { order: earlier, replayed: true };
-  }
 
-  const now = ctx.clock();
-  const orderId = randomUUID();
-  const token = newTrackingToken();
-  let order;
-  try {
-    order = await inTransaction(ctx.mongo.client, async (session) => {
-      if (idempotencyKey) {
-        // First, so that a concurrent request with the same key conflicts before touching stock.
-        const record = { _id: keyId(idempotencyKey), request_hash: hash, order_id: orderId, created_at: now };
-        await insertRecord(ctx.c, session, {
-          ...record,
-          sealed_token: sealToken(idempotencyKey, orderId, token),
+  for (let attempt = 1; ; attempt++) {
+    const now = ctx.clock();
+    const orderId = randomUUID();
+    const token = newTrackingToken();
+    let order;
+    try {
+      order = await inTransaction(ctx.mongo.client, async (session) => {
+        const items = await readItems(ctx.c, session, merged.lines);
+        const unknown = unknownItems(merged.lines, new Set(items.keys()));
+        if (unknown.length > 0) throw new ValidationError('Invalid order', unknown);
+        if (idempotencyKey) {
+          // Before any stock check, so that a replay (a duplicate key) is answered even when stock ran out.
+          const record = { _id: keyId(idempotencyKey), request_hash: hash, order_id: orderId, created_at: now };
+          await insertRecord(ctx.c, session, {
+            ...record,
+            sealed_token: sealToken(idempotencyKey, orderId, token),
+          });
+        }
+        const prices = await takeStock(ctx.c, session, merged.lines, items);
+        const { lines, total } = priceLines(merged.lines, prices);
+        const created = newOrder({
+          id: orderId,
+          items: lines,
+          total,
+          customer: body.customer,
+          tokenHash: hashToken(token),
+          now,
         });
-      }
-      const prices = await takeStock(ctx.c, session, merged.lines);
-      const { lines, total } = priceLines(merged.lines, prices);
-      const created = newOrder({
-        id: orderId,
-        items: lines,
-        total,
-        customer: body.customer,
-        tokenHash: hashToken(token),
-        now,
+        await insertOrder(ctx.c, session, created);
+        const origin = { source: ctx.source, correlationId: orderId, now };
+        await ctx.outbox.add(session, [
+          newEvent('order.created', orderCreated(created), origin),
+          newEvent('order.simulate', orderSimulate(orderId, 'confirmed'), origin),
+        ]);
+        return created;
       });
-      await insertOrder(ctx.c, session, created);
-      const origin = { source: ctx.source, correlationId: orderId, now };
-      await ctx.outbox.add(session, [
-        newEvent('order.created', orderCreated(created), origin),
-        newEvent('order.simulate', orderSimulate(orderId, 'confirmed'), origin),
-      ]);
-      return created;
-    });
-  } catch (error) {
-    // Another request with this key committed first: answer as it did (or 422 if the body differs).
-    if (idempotencyKey && isDuplicateKey(error)) {
-      const earlier = await replay(ctx, idempotencyKey, hash);
-      if (earlier) return { order: earlier, replayed: true };
+    } catch (error) {
+      // A request with this key committed before: answer as it did (or 422 if the body differs).
+      if (idempotencyKey && isDuplicateKey(error)) {
+        const earlier = await replay(ctx, idempotencyKey, hash);
+        if (earlier) return { order: earlier, replayed: true };
+        if (attempt < MAX_ATTEMPTS) continue; // the record had expired and is gone: a new order
+      }
+      if (error instanceof StockChangedError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
     }
-    throw error;
+    ctx.afterCommit?.();
+    ctx.outbox.wake();
+    ctx.metrics.created.inc();
+    return { order: { ...toOrderView(order), tracking_token: token }, replayed: false };
   }
-  ctx.afterCommit?.();
-  ctx.outbox.wake();
-  ctx.metrics.created.inc();
-  return { order: { ...toOrderView(order), tracking_token: token }, replayed: false };
 }
 
 /** The order an earlier request with this key made, with its token; undefined if there is none (any more). */
