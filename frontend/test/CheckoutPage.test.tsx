@@ -1,5 +1,5 @@
 import type { CreatedOrder } from '@pizza/shared/contract';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CART_STORAGE_KEY, saveCart } from '../src/cart/storage';
 import { loadMyOrders } from '../src/tracking/myOrders';
@@ -142,6 +142,25 @@ describe('checkout page', () => {
     expect(orderPosts(requests)).toHaveLength(1);
     answer(json(201, created()));
     await screen.findByRole('heading', { name: 'Received' });
+  });
+
+  it('when the form is submitted twice before the page re-renders, then the order is placed once', async () => {
+    let answer: (response: Response) => void = () => undefined;
+    const requests = serve(() => new Promise<Response>((resolve) => (answer = resolve)));
+    const { user } = renderApp('/checkout');
+    await screen.findByText('3 × Diavola');
+    await user.type(screen.getByLabelText('Name'), 'Ada');
+    await user.type(screen.getByLabelText('Address'), '1 Loop St');
+
+    const button = screen.getByRole('button', { name: 'Place order' });
+    act(() => {
+      fireEvent.click(button);
+      fireEvent.click(button);
+    });
+    await waitFor(() => expect(orderPosts(requests)).toHaveLength(1));
+    answer(json(201, created()));
+    await screen.findByRole('heading', { name: 'Received' });
+    expect(orderPosts(requests)).toHaveLength(1);
   });
 
   it('when the order is placed, then the cart is emptied, the order remembered and tracking opens', async () => {

@@ -25,6 +25,9 @@ export function CheckoutPage() {
   const [address, setAddress] = useState('');
   const [formProblems, setFormProblems] = useState<CheckoutProblems>(NO_PROBLEMS);
   const attempt = useRef<CheckoutAttempt | null>(null);
+  // Set before mutate and cleared once it settles: a second submit in the same tick, before a
+  // re-render could show isPending, must not place the order twice.
+  const inFlight = useRef(false);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
 
@@ -40,6 +43,9 @@ export function CheckoutPage() {
     },
     // Stock has moved: show the fresh numbers on the menu and cart too.
     onError: () => void queryClient.invalidateQueries({ queryKey: queryKeys.menu }),
+    onSettled: () => {
+      inFlight.current = false;
+    },
   });
 
   // A changed cart is a new attempt: answers about the old one no longer apply.
@@ -50,11 +56,12 @@ export function CheckoutPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (order.isPending) return;
+    if (inFlight.current) return;
     const parsed = CreateOrderRequest.safeParse({ items: toOrderItems(cart), customer: { name, address } });
     if (!parsed.success) return setFormProblems(problemsFromSchema(parsed.error, cart.lines));
     setFormProblems(NO_PROBLEMS);
     attempt.current = attemptFor(attempt.current, parsed.data);
+    inFlight.current = true;
     order.mutate({ request: parsed.data, key: attempt.current.key });
   };
 
