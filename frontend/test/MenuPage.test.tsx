@@ -19,6 +19,9 @@ describe('menu page', () => {
     expect(within(card).getByText('Sold out', { selector: 'span[class*="ring"]' })).toBeTruthy();
     const add = within(card).getByRole('button', { name: 'Add Funghi to cart' });
     expect(add).toHaveProperty('disabled', true);
+    // The accessible name is the visible text, so a speech user can say what they see.
+    expect(add.textContent).toBe('Add Funghi to cart');
+    expect(add.hasAttribute('aria-label')).toBe(false);
 
     await user.click(add);
     expect(window.localStorage.getItem(CART_STORAGE_KEY)).toBeNull();

@@ -54,7 +54,9 @@ describe('tracking page', () => {
 
   it('follows the order live, step by step', async () => {
     renderApp(PATH);
-    await screen.findByRole('heading', { name: 'Received' });
+    const heading = await screen.findByRole('heading', { name: 'Received' });
+    // Screen readers announce each new status without the customer having to look for it.
+    expect(heading.getAttribute('aria-live')).toBe('polite');
     act(() => FakeWebSocket.latest().open());
     await indicator('Live');
 

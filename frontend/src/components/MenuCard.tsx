@@ -36,11 +36,11 @@ export function MenuCard({ item, inCart, refusal, onAdd }: MenuCardProps) {
           type="button"
           onClick={onAdd}
           disabled={refusal !== null}
-          aria-label={`Add ${item.name} to cart`}
           aria-describedby={refusal === null ? undefined : `${headingId}-refusal`}
           className="rounded-lg bg-red-700 px-3 py-2 text-sm font-medium text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:bg-stone-300 disabled:text-stone-600"
         >
-          Add to cart
+          {/* The visible text is the whole accessible name, so speech users can say what they see. */}
+          Add {item.name} to cart
         </button>
       </div>
       <p className="mt-2 flex h-5 justify-between gap-2 text-sm text-stone-600">

@@ -34,7 +34,7 @@ export function TrackingPage() {
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
-          <h1 className="text-2xl font-bold">
+          <h1 className="text-2xl font-bold" aria-live="polite">
             {state.status === null ? 'Your order' : statusLabel(state.status)}
           </h1>
           <p className="font-mono text-sm text-stone-500">Order {orderId}</p>
