@@ -1,5 +1,6 @@
-import type { z } from 'zod';
 import { BaseEnv, FaultEnv, MongoEnv } from '@pizza/shared';
 
+/** The service's name, also the `source` of the events it publishes. */
+export const SERVICE = 'delivery';
+
 export const DeliveryEnv = BaseEnv.extend(MongoEnv.shape).extend(FaultEnv.shape);
-export type DeliveryConfig = z.infer<typeof DeliveryEnv>;

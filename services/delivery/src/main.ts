@@ -7,14 +7,14 @@ import {
   STREAMS,
   type RunningService,
 } from '@pizza/shared';
-import { DeliveryEnv } from './config';
+import { DeliveryEnv, SERVICE } from './config';
 import { onDeliveryStatusSimulated } from './handlers/delivery-status-simulated';
 import { onOrderCreated } from './handlers/order-created';
 import { onOrderStatusChanged } from './handlers/order-status-changed';
 import { deliveryMetrics } from './metrics';
 import { DELIVERY_COLLECTIONS, deliveryStore } from './store/deliveries';
 
-export const SERVICE = 'delivery';
+export { SERVICE };
 
 /** The delivery service: creates a delivery when an order goes out, and drives it to delivered. No REST API. */
 export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STREAMS } from '@pizza/shared';
+import { INBOX_TTL_SECONDS, STREAMS } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
 import { DELIVERY_COLLECTIONS, type DeliveryDoc } from '../src/store/deliveries';
 import {
@@ -28,6 +28,12 @@ test('the service reports ready when MongoDB and Redis answer', async () => {
   expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(
     /^deliveries_created_total/m,
   );
+});
+
+test('remembered addresses expire through a TTL index, as long after as inbox records', async () => {
+  await h.service();
+  const indexes = await h.db.collection(DELIVERY_COLLECTIONS.addresses).indexes();
+  expect(indexes.find((i) => i.key.at === 1)?.expireAfterSeconds).toBe(INBOX_TTL_SECONDS);
 });
 
 test('when an order goes out for delivery, then one waiting delivery is created and announced', async () => {

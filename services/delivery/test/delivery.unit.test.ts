@@ -1,6 +1,12 @@
-import { loadConfig, ORDER_STATUSES } from '@pizza/shared';
+import { DELIVERY_STATUSES, loadConfig, ORDER_STATUSES } from '@pizza/shared';
 import { DeliveryEnv } from '../src/config';
-import { decideTransition, newDelivery, NEXT_STATUS, startsDelivery } from '../src/domain/delivery';
+import {
+  decideTransition,
+  newDelivery,
+  NEXT_STATUS,
+  previousStatus,
+  startsDelivery,
+} from '../src/domain/delivery';
 
 const now = new Date('2030-01-01T10:00:00.000Z');
 
@@ -59,6 +65,10 @@ describe('delivery transitions', () => {
 
   test('delivered is final', () => {
     expect(NEXT_STATUS.delivered).toBeNull();
+  });
+
+  test('each status but the first has the one status it must be reached from', () => {
+    expect(DELIVERY_STATUSES.map(previousStatus)).toEqual([null, 'waiting', 'on_the_way']);
   });
 });
 

@@ -1,10 +1,6 @@
 import { GROUPS, runMain, startService, STREAMS, type RunningService } from '@pizza/shared';
 import { NotificationsEnv } from './config';
-import { onDeliveryCreated } from './handlers/delivery-created';
-import { onDeliveryStatusChanged } from './handlers/delivery-status-changed';
-import { onOrderCancelled } from './handlers/order-cancelled';
-import { onOrderCreated } from './handlers/order-created';
-import { onOrderStatusChanged } from './handlers/order-status-changed';
+import { trackingHandlers } from './handlers';
 import { gatewayMetrics } from './metrics';
 import { FanoutSubscriber } from './store/fanout';
 import { TrackingCache } from './store/tracking-cache';
@@ -43,13 +39,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
           {
             group: GROUPS.notifications,
             streams: [STREAMS.orders, STREAMS.deliveries],
-            handlers: {
-              'order.created': onOrderCreated(deps),
-              'order.status_changed': onOrderStatusChanged(deps),
-              'order.cancelled': onOrderCancelled(deps),
-              'delivery.created': onDeliveryCreated(deps),
-              'delivery.status_changed': onDeliveryStatusChanged(deps),
-            },
+            handlers: trackingHandlers(deps),
           },
         ],
         onListening: (server) => gateway.attach(server),

@@ -9,3 +9,8 @@ export type OrderStatus = z.infer<typeof OrderStatus>;
 export const DELIVERY_STATUSES = ['waiting', 'on_the_way', 'delivered'] as const;
 export const DeliveryStatus = z.enum(DELIVERY_STATUSES);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+/** A delivery status's place in the lifecycle: a later status has a higher rank. */
+export function deliveryRank(status: DeliveryStatus): number {
+  return DELIVERY_STATUSES.indexOf(status);
+}

@@ -1,4 +1,4 @@
-import { DELIVERY_STATUSES, type DeliveryStatus, type OrderStatus } from '@pizza/shared/contract';
+import { deliveryRank, type DeliveryStatus, type OrderStatus } from '@pizza/shared/contract';
 
 /**
  * The delivery's rules, pure: when a delivery is created, and how its status may move.
@@ -14,12 +14,20 @@ export interface Delivery {
   history: { status: DeliveryStatus; at: Date }[];
 }
 
+/** A status a delivery can move to: every one but the first. */
+export type LaterStatus = Exclude<DeliveryStatus, 'waiting'>;
+
 /** The one status each status may move to. */
-export const NEXT_STATUS: Readonly<Record<DeliveryStatus, DeliveryStatus | null>> = {
+export const NEXT_STATUS: Readonly<Record<DeliveryStatus, LaterStatus | null>> = {
   waiting: 'on_the_way',
   on_the_way: 'delivered',
   delivered: null,
 };
+
+/** The one status a delivery must be in to move to `status`; null for the first status. */
+export function previousStatus(status: DeliveryStatus): DeliveryStatus | null {
+  return (Object.keys(NEXT_STATUS) as DeliveryStatus[]).find((s) => NEXT_STATUS[s] === status) ?? null;
+}
 
 /** A delivery is created when its order goes out for delivery, and only then. */
 export function startsDelivery(orderStatus: OrderStatus): boolean {
@@ -44,11 +52,9 @@ export type TransitionDecision =
       from: DeliveryStatus;
       to: DeliveryStatus;
       at: Date;
-      next: 'on_the_way' | 'delivered' | null;
+      next: LaterStatus | null;
     }
   | { kind: 'ignore'; reason: 'repeated' | 'backwards' | 'skipping' };
-
-const rank = (status: DeliveryStatus) => DELIVERY_STATUSES.indexOf(status);
 
 /** What a reported status does to a delivery in `current`: the one next step applies; anything else is ignored. */
 export function decideTransition(
@@ -57,16 +63,9 @@ export function decideTransition(
   now: Date,
 ): TransitionDecision {
   if (requested === current) return { kind: 'ignore', reason: 'repeated' };
-  if (rank(requested) < rank(current)) return { kind: 'ignore', reason: 'backwards' };
+  if (deliveryRank(requested) < deliveryRank(current)) return { kind: 'ignore', reason: 'backwards' };
   if (NEXT_STATUS[current] !== requested) return { kind: 'ignore', reason: 'skipping' };
-  const next = NEXT_STATUS[requested];
-  return {
-    kind: 'apply',
-    from: current,
-    to: requested,
-    at: now,
-    next: next === 'on_the_way' || next === 'delivered' ? next : null,
-  };
+  return { kind: 'apply', from: current, to: requested, at: now, next: NEXT_STATUS[requested] };
 }
 
 /** The step the simulator is asked for right after the delivery is created. */

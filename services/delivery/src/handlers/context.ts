@@ -2,8 +2,6 @@ import type { MongoHandle, Outbox } from '@pizza/shared';
 import type { DeliveryMetrics } from '../metrics';
 import type { DeliveryStore } from '../store/deliveries';
 
-export const SOURCE = 'delivery';
-
 /** What the handlers need: the database, the outbox, the clock, and an optional hook for fault tests. */
 export interface DeliveryContext {
   mongo: Pick<MongoHandle, 'client' | 'db'>;

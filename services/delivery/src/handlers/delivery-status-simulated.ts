@@ -1,7 +1,9 @@
 import { applyOnce, childEvent, PoisonMessageError, type Envelope, type Handler } from '@pizza/shared';
-import { GROUPS } from '@pizza/shared/contract';
-import { decideTransition } from '../domain/delivery';
-import { SOURCE, type DeliveryContext } from './context';
+import type { ClientSession } from 'mongodb';
+import { GROUPS, type EventPayload } from '@pizza/shared/contract';
+import { SERVICE } from '../config';
+import { decideTransition, previousStatus, type TransitionDecision } from '../domain/delivery';
+import type { DeliveryContext } from './context';
 
 /**
  * delivery.status_simulated → the guarded transition, delivery.status_changed, and (after on_the_way) a
@@ -14,16 +16,16 @@ export function onDeliveryStatusSimulated(ctx: DeliveryContext): Handler<'delive
       ctx.mongo,
       { group: GROUPS.delivery, eventId: event.event_id },
       async (session) => {
-        const delivery = await ctx.store.findById(session, delivery_id);
-        // The delivery and the request for this status were committed together: its absence is a contradiction.
-        if (!delivery) throw new PoisonMessageError(`no delivery ${delivery_id}`);
-        if (delivery.orderId !== order_id)
-          throw new PoisonMessageError(`delivery ${delivery_id} is not for order ${order_id}`);
-        const decision = decideTransition(delivery.status, status, ctx.clock());
-        if (decision.kind === 'ignore') return decision;
-        if (!(await ctx.store.moveStatus(session, delivery_id, decision)))
-          throw new Error('delivery changed concurrently');
-        const origin = { source: SOURCE, now: decision.at };
+        // One guarded update from the status that must come before; the delivery is read only when it is refused.
+        const from = previousStatus(status);
+        const step = from === null ? undefined : decideTransition(from, status, ctx.clock());
+        if (
+          step?.kind !== 'apply' ||
+          !(await ctx.store.moveStatus(session, { id: delivery_id, orderId: order_id }, step))
+        )
+          return refusal(ctx, session, event.payload);
+        const decision = step;
+        const origin = { source: SERVICE, now: decision.at };
         const events: Envelope[] = [
           childEvent(
             event,
@@ -62,4 +64,20 @@ export function onDeliveryStatusSimulated(ctx: DeliveryContext): Handler<'delive
     ctx.metrics.transitions.inc({ to: decision.to });
     ctx.outbox.wake();
   };
+}
+
+/** Why a reported status was not applied: read only after the guarded update refused it. */
+async function refusal(
+  ctx: DeliveryContext,
+  session: ClientSession,
+  { delivery_id, order_id, status }: EventPayload<'delivery.status_simulated'>,
+): Promise<TransitionDecision> {
+  const delivery = await ctx.store.findById(session, delivery_id);
+  // The delivery and the request for this status were committed together: its absence is a contradiction.
+  if (!delivery) throw new PoisonMessageError(`no delivery ${delivery_id}`);
+  if (delivery.orderId !== order_id)
+    throw new PoisonMessageError(`delivery ${delivery_id} is not for order ${order_id}`);
+  const decision = decideTransition(delivery.status, status, ctx.clock());
+  if (decision.kind === 'apply') throw new Error('delivery changed concurrently');
+  return decision;
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AppError, applyOnce, childEvent, isDuplicateKey, type Handler } from '@pizza/shared';
 import { GROUPS } from '@pizza/shared/contract';
 import { FIRST_STEP, newDelivery, startsDelivery } from '../domain/delivery';
-import { SOURCE, type DeliveryContext } from './context';
+import { SERVICE } from '../config';
+import type { DeliveryContext } from './context';
 
 /** The order's order.created has not been seen yet: retried, since it is on the same stream, earlier. */
 class AddressUnknownError extends AppError {
@@ -25,12 +26,11 @@ export function onOrderStatusChanged(ctx: DeliveryContext): Handler<'order.statu
         ctx.mongo,
         { group: GROUPS.delivery, eventId: event.event_id },
         async (session) => {
-          if (await ctx.store.findByOrder(session, orderId)) return false;
           const address = await ctx.store.addressOf(session, orderId);
           if (address === undefined) throw new AddressUnknownError(orderId);
           const delivery = newDelivery({ id: randomUUID(), orderId, address, now: ctx.clock() });
           await ctx.store.insert(session, delivery);
-          const origin = { source: SOURCE, now: delivery.createdAt };
+          const origin = { source: SERVICE, now: delivery.createdAt };
           const at = delivery.createdAt.toISOString();
           await ctx.outbox.add(session, [
             childEvent(
@@ -46,14 +46,14 @@ export function onOrderStatusChanged(ctx: DeliveryContext): Handler<'order.statu
               origin,
             ),
           ]);
-          return true;
         },
       );
-      created = outcome.applied && outcome.result;
+      created = outcome.applied;
     } catch (error) {
-      // Another event created it at the same moment: the unique index on order_id kept it to one.
+      // Another event for this order created it, earlier or at the same moment: the unique index on order_id
+      // keeps it to one, and this event is acknowledged without effect.
       if (!isDuplicateKey(error)) throw error;
-      hctx.logger.info({ order_id: orderId }, 'delivery already created by a concurrent event');
+      hctx.logger.info({ order_id: orderId }, 'delivery already created by another event');
     }
     if (!created) return;
     ctx.metrics.created.inc();

@@ -1,4 +1,5 @@
 import type { ClientSession, Db } from 'mongodb';
+import { INBOX_TTL_SECONDS } from '@pizza/shared';
 import type { DeliveryStatus } from '@pizza/shared/contract';
 import type { Delivery } from '../domain/delivery';
 
@@ -13,7 +14,10 @@ export interface DeliveryDoc {
   history: { status: DeliveryStatus; at: Date }[];
 }
 
-/** Where each order is delivered to, remembered from order.created. */
+/**
+ * Where each order is delivered to, remembered from order.created, and needed only until the order goes
+ * out: removed by a TTL index after as long as the inbox remembers events.
+ */
 export interface OrderAddressDoc {
   _id: string;
   address: string;
@@ -34,6 +38,7 @@ export function deliveryStore(db: Db) {
     async ensureIndexes(): Promise<void> {
       // At most one delivery per order, whatever the redelivery or the race.
       await deliveries.createIndex({ order_id: 1 }, { unique: true });
+      await addresses.createIndex({ at: 1 }, { expireAfterSeconds: INBOX_TTL_SECONDS });
     },
 
     /** Idempotent: the first address recorded for an order stays. */
@@ -45,11 +50,6 @@ export function deliveryStore(db: Db) {
       return (await addresses.findOne({ _id: orderId }, { session }))?.address;
     },
 
-    async findByOrder(session: ClientSession | undefined, orderId: string): Promise<Delivery | undefined> {
-      const doc = await deliveries.findOne({ order_id: orderId }, { session });
-      return doc ? fromDoc(doc) : undefined;
-    },
-
     async findById(session: ClientSession, id: string): Promise<Delivery | undefined> {
       const doc = await deliveries.findOne({ _id: id }, { session });
       return doc ? fromDoc(doc) : undefined;
@@ -59,14 +59,17 @@ export function deliveryStore(db: Db) {
       await deliveries.insertOne(toDoc(delivery), { session });
     },
 
-    /** Moves the status only if it is still `from`: returns false when another writer got there first. */
+    /**
+     * Moves the status of the delivery `id` of order `orderId` only if it is still `from`: returns false when
+     * there is no such delivery or it is in another status.
+     */
     async moveStatus(
       session: ClientSession,
-      id: string,
+      target: { id: string; orderId: string },
       step: { from: DeliveryStatus; to: DeliveryStatus; at: Date },
     ) {
       const result = await deliveries.updateOne(
-        { _id: id, status: step.from },
+        { _id: target.id, order_id: target.orderId, status: step.from },
         {
           $set: { status: step.to, updated_at: step.at },
           $push: { history: { status: step.to, at: step.at } },
@@ -74,10 +77,6 @@ export function deliveryStore(db: Db) {
         { session },
       );
       return result.modifiedCount === 1;
-    },
-
-    countForOrder(orderId: string): Promise<number> {
-      return deliveries.countDocuments({ order_id: orderId });
     },
   };
 }
