@@ -1,4 +1,4 @@
-import { fromStreamFields, fieldsFromList, fieldsToList, newEvent, streamOf, toStreamFields, STREAMS, type Envelope, type HandlerContext } from '../src';
+import { AppError, fromStreamFields, fieldsFromList, fieldsToList, newEvent, streamOf, toStreamFields, STREAMS, type Envelope, type HandlerContext } from '../src';
 import { waitFor } from '../src/testing';
 import { fastRetry, orderSimulate, useRedis } from './helpers';
 
@@ -149,6 +149,51 @@ describe('event bus', () => {
     await bus.publish(events);
     await waitFor(() => seen.length === 20, { what: 'all handled' });
     expect(seen).toEqual(events.map((e) => e.event_id));
+  });
+
+  test('an entry left pending holds back the later entries of its order until it succeeds', async () => {
+    const bus = redis.bus();
+    const events = Array.from({ length: 5 }, () => orderSimulate('same-order'));
+    // Published before the group reads, so all five arrive in one batch.
+    await bus.publish(events);
+    const seen: string[] = [];
+    await bus.consumer({
+      group: 'g', consumer: 'c1', streams: [stream], ...fastRetry, concurrency: 8,
+      handlers: {
+        'order.simulate': async (e, ctx) => {
+          if (e.event_id === events[0]!.event_id && ctx.attempt === 1) throw new Error('transient');
+          seen.push(e.event_id);
+        },
+      },
+    }).start();
+    await waitFor(() => seen.length === 5, { what: 'all handled' });
+    expect(seen).toEqual(events.map((e) => e.event_id));
+    await waitFor(async () => (await pendingCount('g')) === 0, { what: 'all acked' });
+  });
+
+  test('a failing dead-letter write leaves that entry pending and still acks the rest of the batch', async () => {
+    const bus = redis.bus();
+    // A key of the wrong type: every dead-letter XADD fails.
+    await redis.client.set(STREAMS.deadLetters, 'not a stream');
+    const [doomed, ...fine] = [orderSimulate(), orderSimulate(), orderSimulate()];
+    await bus.publish([doomed!, ...fine]);
+    const handled: string[] = [];
+    const consumer = bus.consumer({
+      group: 'g', consumer: 'c1', streams: [stream], ...fastRetry, claimIdleMs: 60_000,
+      handlers: {
+        'order.simulate': async (e) => {
+          if (e.event_id === doomed!.event_id) throw new AppError('never valid', { code: 'validation_error' });
+          handled.push(e.event_id);
+        },
+      },
+    });
+    await consumer.start();
+    await waitFor(() => handled.length === 2, { what: 'the others handled' });
+    await waitFor(async () => (await pendingCount('g')) === 1, { what: 'the others acked' });
+    const [[pendingId]] = (await redis.client.xpending(stream, 'g', '-', '+', 10)) as [[string]];
+    const [first] = await redis.client.xrange(stream, '-', '+', 'COUNT', 1);
+    expect(pendingId).toBe(first![0]);
+    await consumer.stop();
   });
 
   test('entries of one order read from two streams in one batch keep the order they were written in', async () => {

@@ -223,12 +223,26 @@ export class StreamConsumer {
     const worker = async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const { entry, event } of lane) {
-          if ((await this.handle(entry, event!)) === 'ack') toAck.push(entry);
+          const outcome = await this.settle(entry, event!);
+          if (outcome === 'ack') toAck.push(entry);
+          // The rest of this key waits behind it: left pending, XAUTOCLAIM hands them back in id order.
+          else if (outcome === 'pending') break;
         }
       }
     };
+    // Workers never reject, so every one of them has finished before the batch is acked.
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, queue.length) }, worker));
     await this.ack(toAck);
+  }
+
+  /** `handle`, but an unexpected throw leaves the entry pending instead of rejecting the batch. */
+  private async settle(entry: Entry, event: Envelope): Promise<Outcome> {
+    try {
+      return await this.handle(entry, event);
+    } catch (error) {
+      this.deps.logger.error({ err: error, group: this.o.group, stream: entry.stream, entry_id: entry.id }, 'entry not settled; left pending');
+      return 'pending';
+    }
   }
 
   private async handle(entry: Entry, event: Envelope): Promise<Outcome> {
@@ -288,9 +302,16 @@ export class StreamConsumer {
       },
       entry.fields,
     );
-    const id = await this.deps.scripts.deadLetter(
-      entry.stream, STREAMS.deadLetters, this.o.group, entry.id, this.deps.deadLettersMaxLen, fieldsToList(fields),
-    );
+    let id: string | null;
+    try {
+      id = await this.deps.scripts.deadLetter(
+        entry.stream, STREAMS.deadLetters, this.o.group, entry.id, this.deps.deadLettersMaxLen, fieldsToList(fields),
+      );
+    } catch (error) {
+      // Still pending: a later claim tries again.
+      this.deps.logger.error({ err: error, group: this.o.group, stream: entry.stream, entry_id: entry.id }, 'dead-letter write failed; left pending');
+      return 'pending';
+    }
     if (id) this.deps.metrics.deadLettered.inc({ stream: entry.stream, group: this.o.group, type: type || 'unknown' });
     return 'dead-lettered';
   }

@@ -9,14 +9,18 @@ import type Redis from 'ioredis';
  * dead_letter: move one pending entry to the dead-letter stream.
  * KEYS[1] the original stream, KEYS[2] the dead-letter stream.
  * ARGV[1] group, ARGV[2] entry id, ARGV[3] dead-letter MAXLEN (approximate), ARGV[4..] field/value pairs.
- * Writes the dead letter only if this call is the one that acked the entry, so an entry is never in both
- * places and never dead-lettered twice (two consumers racing after a claim). Returns the new id or false.
+ * Writes the dead letter only while the entry is still pending in the group, then acks it, so an entry is
+ * never in both places and never dead-lettered twice (two consumers racing after a claim). The XADD comes
+ * first: if it fails (a script is not rolled back) nothing has changed and the entry stays pending.
+ * Returns the new id or false.
  */
 const DEAD_LETTER = `
-if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-  return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))
+if redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)[1] == nil then
+  return false
 end
-return false
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+return id
 `;
 
 /**
