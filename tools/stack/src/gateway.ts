@@ -64,8 +64,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
 
   const running = await listen(app, options.port, options.host ?? '127.0.0.1');
-  attachUpgrade(running.server, pickNotifications);
-  return running;
+  const upgraded = attachUpgrade(running.server, pickNotifications);
+  return {
+    ...running,
+    // server.close() waits for every connection, and an upgraded WebSocket (an open tracking page)
+    // never ends by itself: end those, client and upstream sides, or stopping would hang.
+    close: async () => {
+      const closing = running.close();
+      for (const socket of upgraded) socket.destroy();
+      upgraded.clear();
+      await closing;
+    },
+  };
 }
 
 function forwarded(req: IncomingMessage) {
@@ -77,8 +87,12 @@ function forwarded(req: IncomingMessage) {
   };
 }
 
-/** Pipes a WebSocket upgrade on `/ws` to a notifications replica, bytes both ways. */
-function attachUpgrade(server: Server, pick: () => URL | undefined) {
+/**
+ * Pipes a WebSocket upgrade on `/ws` to a notifications replica, bytes both ways. Returns the sockets
+ * of the upgrades still open (client and upstream sides), for close() to end.
+ */
+function attachUpgrade(server: Server, pick: () => URL | undefined): Set<Socket> {
+  const open = new Set<Socket>();
   server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {
     const target = req.url?.startsWith('/ws/') ? pick() : undefined;
     if (!target) {
@@ -94,7 +108,11 @@ function attachUpgrade(server: Server, pick: () => URL | undefined) {
       upstream.pipe(client);
       client.pipe(upstream);
     });
+    open.add(client);
+    open.add(upstream);
     const close = () => {
+      open.delete(client);
+      open.delete(upstream);
       upstream.destroy();
       client.destroy();
     };
@@ -103,4 +121,5 @@ function attachUpgrade(server: Server, pick: () => URL | undefined) {
     upstream.on('close', close);
     client.on('close', close);
   });
+  return open;
 }
