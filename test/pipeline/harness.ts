@@ -33,7 +33,8 @@ export function usePipeline() {
     redis?: Redis;
     db?: Db;
     stops: (() => Promise<unknown>)[];
-    processes: Set<ServiceProcess>;
+    /** Every child started and not yet exited, registered before it is waited on. */
+    processes: Set<ChildHandle>;
   } = { stops: [], processes: new Set() };
 
   beforeAll(async () => {
@@ -55,7 +56,7 @@ export function usePipeline() {
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([...state.processes].map((p) => p.handle.stop()));
+    await Promise.all([...state.processes].map((handle) => handle.stop()));
     for (const stop of state.stops.reverse()) await stop();
   }, 60_000);
 
@@ -96,6 +97,9 @@ export function usePipeline() {
         cwd: REPO_ROOT,
         env: envFor(name, label, options.env ?? {}),
       });
+      // Registered at once: a child that never reports its port is still stopped in afterAll.
+      state.processes.add(handle);
+      void handle.exited.then(() => state.processes.delete(handle));
       const line = await waitForLine(handle, (l) => portOf(l) !== undefined, {
         timeoutMs: 60_000,
         what: label,
@@ -106,10 +110,7 @@ export function usePipeline() {
           stream?.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk}`));
         else stream?.resume();
       }
-      const proc = { name, label, handle, port, url: `http://127.0.0.1:${port}` };
-      state.processes.add(proc);
-      void handle.exited.then(() => state.processes.delete(proc));
-      return proc;
+      return { name, label, handle, port, url: `http://127.0.0.1:${port}` };
     },
 
     async stop(proc: ServiceProcess): Promise<void> {

@@ -50,14 +50,21 @@ describe('resolveMongo', () => {
 
   test('the stand-in runs as a child process that stop() ends', async () => {
     const lite = await startMongoLite();
-    expect(lite.kind).toBe('mongo-lite');
-    expect(lite.pid).toBeDefined();
-    expect(lite.pid).not.toBe(process.pid);
-    expect(alive(lite.pid as number)).toBe(true);
-    const client = await MongoClient.connect(lite.url);
-    expect(await client.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
-    await client.close();
-    await lite.stop();
+    try {
+      expect(lite.kind).toBe('mongo-lite');
+      expect(lite.pid).toBeDefined();
+      expect(lite.pid).not.toBe(process.pid);
+      expect(alive(lite.pid as number)).toBe(true);
+      const client = await MongoClient.connect(lite.url);
+      try {
+        expect(await client.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      // Also on a failed assertion above: the stand-in must not outlive the test.
+      await lite.stop();
+    }
     expect(alive(lite.pid as number)).toBe(false);
   });
 });
