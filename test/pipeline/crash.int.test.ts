@@ -16,7 +16,8 @@ beforeAll(async () => {
   [orders, delivery, simulator] = await Promise.all([
     p.spawn('orders'),
     p.spawn('delivery'),
-    p.spawn('simulator'),
+    // Slow from the start, not only after the restart: the kill below must land before every order is done.
+    p.spawn('simulator', { env: SLOW }),
   ]);
 }, 120_000);
 
