@@ -4,16 +4,15 @@ import { DeliveryStatus, OrderStatus } from '@pizza/shared';
 import type { TrackingState, TrackingUpdate } from '../domain/tracking';
 import { APPLY_TRACKING_UPDATE } from './tracking-script';
 
-/** Redis names of the gateway: one hash per order, a dedupe key per event, one fan-out channel. */
+/** Redis names of the gateway: one hash per order, one fan-out channel. */
 export const CACHE_KEYS = {
   order: (orderId: string) => `notif:order:${orderId}`,
-  seen: (eventId: string) => `notif:seen:${eventId}`,
   channel: 'notif:updates',
 } as const;
 
 export const CACHE_TTL_SECONDS = 24 * 3600;
 
-export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'early' | 'unknown';
+export type ApplyOutcome = 'applied' | 'stale' | 'early' | 'unknown';
 
 /** A state as fanned out (and as read back from the hash). */
 export const TrackingStateSchema = z.object({
@@ -38,7 +37,7 @@ export class TrackingCache {
   private readonly commands: Commands;
 
   constructor(private readonly redis: Redis) {
-    redis.defineCommand('notifApplyTrackingUpdate', { numberOfKeys: 2, lua: APPLY_TRACKING_UPDATE });
+    redis.defineCommand('notifApplyTrackingUpdate', { numberOfKeys: 1, lua: APPLY_TRACKING_UPDATE });
     this.commands = redis as unknown as Commands;
   }
 
@@ -46,7 +45,6 @@ export class TrackingCache {
     const fields = Object.entries(update.fields).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
     const [outcome] = await this.commands.notifApplyTrackingUpdate(
       CACHE_KEYS.order(update.orderId),
-      CACHE_KEYS.seen(update.eventId),
       update.rank,
       update.requires,
       options.force ? '1' : '0',
