@@ -9,7 +9,6 @@ import { eventsOn, orderSimulate, publish, simulatorEnv, useRedis } from './help
 jest.setTimeout(60_000);
 const redis = useRedis();
 const REPO_ROOT = resolve(__dirname, '../../..');
-const children: ChildHandle[] = [];
 
 /** The simulator as a real process, as deployed; resolves once it is consuming. */
 async function spawnSimulator(delays: [number, number]): Promise<ChildHandle> {
@@ -17,7 +16,7 @@ async function spawnSimulator(delays: [number, number]): Promise<ChildHandle> {
     cwd: REPO_ROOT,
     env: { ...process.env, ...simulatorEnv(redis.url, delays, { LOG_LEVEL: 'info' }) },
   });
-  children.push(child);
+  redis.stopAfterTest(child);
   await waitForLine(child, (line) => line.includes('simulator listening'), {
     timeoutMs: 30_000,
     what: 'simulator',
@@ -31,10 +30,6 @@ async function kill9(child: ChildHandle): Promise<void> {
   child.child.kill('SIGKILL');
   await child.exited;
 }
-
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => c.stop()));
-});
 
 const firedOrders = async () =>
   (await eventsOn(redis.client, STREAMS.orderStatus, 'order.status_simulated')).map(

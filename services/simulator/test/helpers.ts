@@ -12,14 +12,19 @@ import {
   type EventType,
 } from '@pizza/shared';
 
-/** One private Redis per test file, flushed between tests. */
+/**
+ * One private Redis per test file, flushed between tests. Whatever a test starts goes through `stopAfterTest`:
+ * it is stopped before the flush, so no service still runs against a Redis being emptied (a test file's own
+ * afterEach would run after this one).
+ */
 export function useRedis() {
-  const state: { redis?: RedisInstance; client?: Redis } = {};
+  const state: { redis?: RedisInstance; client?: Redis; started: { stop(): Promise<unknown> }[] } = { started: [] };
   beforeAll(async () => {
     state.redis = await resolveRedis();
     state.client = new Redis(state.redis.url);
   });
   afterEach(async () => {
+    await Promise.all(state.started.splice(0).map((s) => s.stop()));
     await state.client?.flushdb();
   });
   afterAll(async () => {
@@ -32,6 +37,11 @@ export function useRedis() {
     },
     get client() {
       return state.client!;
+    },
+    /** Registers a started service or process; returns it. */
+    stopAfterTest<T extends { stop(): Promise<unknown> }>(started: T): T {
+      state.started.push(started);
+      return started;
     },
   };
 }

@@ -15,17 +15,10 @@ import {
 
 jest.setTimeout(60_000);
 const redis = useRedis();
-const running: RunningService[] = [];
 
 async function simulator(delays: [number, number]): Promise<RunningService> {
-  const service = await start(simulatorEnv(redis.url, delays));
-  running.push(service);
-  return service;
+  return redis.stopAfterTest(await start(simulatorEnv(redis.url, delays)));
 }
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop()));
-});
 
 const statuses = () => eventsOn(redis.client, STREAMS.orderStatus, 'order.status_simulated');
 
