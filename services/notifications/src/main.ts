@@ -28,6 +28,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         redisUrl: config.REDIS_URL,
         name: consumerName,
         logger,
+        watches: (orderId) => gateway.watches(orderId),
         onState: (state) => gateway.deliver(state),
         onResubscribed: () => void gateway.resync(),
       });

@@ -7,6 +7,8 @@ export interface FanoutOptions {
   redisUrl: string;
   name: string;
   logger: Logger;
+  /** Whether this replica has a client of the order: messages of other orders are dropped unvalidated. */
+  watches(orderId: string): boolean;
   onState(state: TrackingState): void;
   /** After a lost connection is back: broadcasts may have been missed, so resync from the cache. */
   onResubscribed(): void;
@@ -45,6 +47,7 @@ export class FanoutSubscriber {
     await redis?.quit().catch(() => redis.disconnect());
   }
 
+  /** Every replica gets every change: most are for orders it has no client of, so those cost only the parse. */
   private receive(message: string): void {
     let parsed: unknown;
     try {
@@ -52,6 +55,8 @@ export class FanoutSubscriber {
     } catch {
       parsed = undefined;
     }
+    const orderId = (parsed as { order_id?: unknown } | null | undefined)?.order_id;
+    if (typeof orderId === 'string' && !this.o.watches(orderId)) return;
     const state = TrackingStateSchema.safeParse(parsed);
     if (state.success) this.o.onState(state.data);
     else this.o.logger.warn('ignoring a malformed fan-out message');

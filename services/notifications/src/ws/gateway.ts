@@ -51,6 +51,11 @@ export class TrackingGateway {
     this.heartbeat.unref();
   }
 
+  /** Whether a client of this replica watches the order. */
+  watches(orderId: string): boolean {
+    return this.clients.has(orderId);
+  }
+
   /** A state from the fan-out channel: to this replica's clients of that order. */
   deliver(state: TrackingState): void {
     for (const client of this.clients.of(state.order_id)) client.offer(state);

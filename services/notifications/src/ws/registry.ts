@@ -17,6 +17,10 @@ export class ClientRegistry {
     if (set.size === 0) this.byOrder.delete(client.orderId);
   }
 
+  has(orderId: string): boolean {
+    return this.byOrder.has(orderId);
+  }
+
   of(orderId: string): TrackedClient[] {
     return [...(this.byOrder.get(orderId) ?? [])];
   }
