@@ -16,8 +16,19 @@ interface MenuReply {
   }[];
 }
 
+/** Each test starts from the menu it needs, never from what an earlier test left. */
+async function emptyMenu(): Promise<void> {
+  await stack.db.collection('menu').deleteMany({});
+}
+
+async function seededMenu(): Promise<void> {
+  await emptyMenu();
+  expect(await seedMenu(stack.db)).toBe(MENU_SEED.length);
+}
+
 describe('menu and seed', () => {
   test('the seed fills an empty menu: at least 8 pizzas and some drinks, stock 200, prices in cents', async () => {
+    await emptyMenu();
     expect(await seedMenu(stack.db)).toBe(MENU_SEED.length);
     const docs = await stack.db.collection('menu').find({}).toArray();
     expect(docs.filter((d) => d.category === 'pizza').length).toBeGreaterThanOrEqual(8);
@@ -38,6 +49,7 @@ describe('menu and seed', () => {
   });
 
   test('seeding again inserts nothing and never resets the stock of an existing item', async () => {
+    await seededMenu();
     await stack.db.collection('menu').updateOne({ _id: 'margherita' as never }, { $set: { stock: 7 } });
     await stack.db.collection('menu').deleteOne({ _id: 'cola' as never });
     expect(await seedMenu(stack.db)).toBe(1);
@@ -46,6 +58,8 @@ describe('menu and seed', () => {
   });
 
   test('GET /menu lists pizzas first, then drinks, each by name', async () => {
+    await seededMenu();
+    await stack.db.collection('menu').updateOne({ _id: 'margherita' as never }, { $set: { stock: 7 } });
     const res = await call<MenuReply>(stack.url, 'GET', '/api/v1/menu');
     expect(res.status).toBe(200);
     const rank = (category: string) => (category === 'pizza' ? 0 : 1);
