@@ -10,8 +10,7 @@ import {
   type RunningService,
 } from '@pizza/shared';
 import { GROUPS, STREAMS } from '@pizza/shared/contract';
-import { onDeliveryCreated } from './handlers/delivery-created';
-import { onDeliveryStatusChanged } from './handlers/delivery-status-changed';
+import { onDeliveryEvent } from './handlers/delivery-event';
 import { onOrderStatusSimulated } from './handlers/order-status-simulated';
 import { mountRoutes } from './http/routes';
 import { orderMetrics } from './metrics';
@@ -52,8 +51,8 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
             streams: [STREAMS.orderStatus, STREAMS.deliveries],
             handlers: {
               'order.status_simulated': onOrderStatusSimulated(ctx),
-              'delivery.created': onDeliveryCreated(ctx),
-              'delivery.status_changed': onDeliveryStatusChanged(ctx),
+              'delivery.created': onDeliveryEvent(ctx),
+              'delivery.status_changed': onDeliveryEvent(ctx),
             },
           },
         ],

@@ -1,4 +1,4 @@
-import { DELIVERY_STATUSES, type DeliveryStatus } from '@pizza/shared/contract';
+import { deliveryRank, type DeliveryStatus } from '@pizza/shared/contract';
 
 /** The order's view of its delivery: kept in step with the delivery service's events, never moved back. */
 export interface DeliverySummary {
@@ -6,8 +6,6 @@ export interface DeliverySummary {
   status: DeliveryStatus;
   updated_at: Date;
 }
-
-const rank = (status: DeliveryStatus) => DELIVERY_STATUSES.indexOf(status);
 
 /**
  * The summary after a delivery event reporting `status` at `at`, or null when the event brings nothing new
@@ -17,7 +15,7 @@ export function nextDeliverySummary(
   current: DeliverySummary | null,
   event: { deliveryId: string; status: DeliveryStatus; at: Date },
 ): DeliverySummary | null {
-  if (current && rank(event.status) <= rank(current.status)) return null;
+  if (current && deliveryRank(event.status) <= deliveryRank(current.status)) return null;
   return { id: event.deliveryId, status: event.status, updated_at: event.at };
 }
 

@@ -71,10 +71,6 @@ export function simulationAfter(status: OrderStatus): SimulatedStatus | null {
   return SIMULATE_AFTER[status] ?? null;
 }
 
-export function isCancellable(status: OrderStatus): boolean {
-  return canTransition(status, 'cancelled');
-}
-
 function rejectionReason(from: OrderStatus, to: OrderStatus): RejectionReason {
   if (from === to) return 'stale';
   if (TRANSITIONS[from].length === 0) return 'terminal';

@@ -49,7 +49,7 @@ export function ordersRoutes(ctx: OrdersContext): Router {
     res.json(await readOrder(ctx, idOf(req.params), tokenOf(req.query)));
   });
 
-  router.post('/orders/:id/cancel', ...jsonBody(), async (req, res) => {
+  router.post('/orders/:id/cancel', async (req, res) => {
     res.json(await cancelOrder(ctx, idOf(req.params), tokenOf(req.query)));
   });
 
