@@ -7,9 +7,36 @@ export interface ChildHandle {
   exited: Promise<number | null>;
 }
 
+/** Every child spawned here that has not exited yet. */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/**
+ * If this process ends while children still run (a crash, process.exit, an uncaught error), kill them:
+ * the 'exit' event is synchronous, so SIGKILL is all that can be sent, and nothing is left orphaned.
+ */
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of running) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
 /** Spawns a child that dies with us where possible, and whose stop always ends in an exit. */
 export function spawnChild(command: string, args: readonly string[], options: SpawnOptions = {}): ChildHandle {
+  installExitHook();
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  if (child.exitCode === null && child.signalCode === null) running.add(child);
+  const forget = () => running.delete(child);
+  child.once('exit', forget);
+  child.once('error', forget);
   const exited = new Promise<number | null>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     child.once('exit', (code) => resolve(code));
