@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SERVICE_NAMES, type ServiceName } from './services';
-import { startStack } from './stack';
+import { startStack, type Stack } from './stack';
 import { terminalSink } from './logs';
 
 /**
@@ -40,7 +40,8 @@ async function main() {
   const say = (message: string) => console.log(pretty ? `\x1b[1mstack\x1b[0m           | ${message}` : JSON.stringify({ process: 'stack', msg: message }));
   const sink = values.quiet ? () => undefined : terminalSink(pretty);
 
-  // A signal during start-up is remembered; start-up then finishes (or fails) and everything is stopped.
+  // A signal during start-up aborts it: startStack stops what it had started and rejects.
+  const startup = new AbortController();
   const state: { stopping: boolean; stop?: () => Promise<void> } = { stopping: false };
   const stopAndExit = (stop: () => Promise<void>) => void stop().finally(() => process.exit(0));
   const onSignal = (signal: NodeJS.Signals) => {
@@ -48,11 +49,19 @@ async function main() {
     state.stopping = true;
     say(`${signal}: stopping every process`);
     if (state.stop) stopAndExit(state.stop);
+    else startup.abort(new Error(`${signal} during start-up`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const stack = await startStack({ port, scale: parseScale(values.scale), sink, log: say });
+  let stack: Stack;
+  try {
+    stack = await startStack({ port, scale: parseScale(values.scale), sink, log: say, signal: startup.signal });
+  } catch (error) {
+    // Stopped on request: everything started has been stopped already.
+    if (startup.signal.aborted) process.exit(0);
+    throw error;
+  }
   state.stop = stack.stop;
   if (state.stopping) return stopAndExit(stack.stop);
   say(`admin token (dev tools page): ${stack.adminToken}`);

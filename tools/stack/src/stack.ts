@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectMongo } from '@pizza/shared';
-import { waitFor } from '@pizza/shared/testing';
 import { seedMenu } from '@pizza/orders/src/seed';
 import { startGateway } from './gateway';
 import { resolveMongo, type MongoInstance } from './infra/mongo';
@@ -24,6 +23,11 @@ export interface StackOptions {
   log?: (message: string) => void;
   /** Build the frontend when no build is present (default true). */
   buildFrontend?: boolean;
+  /**
+   * Aborting gives up starting: checked between steps and while waiting for readiness; whatever was
+   * started is stopped and startStack rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface Stack {
@@ -52,18 +56,26 @@ const quiet: LineSink = () => undefined;
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? (() => undefined);
   const sink = options.sink ?? quiet;
+  const signal = options.signal;
   const cleanup: (() => Promise<void>)[] = [];
+  let stopping = false;
   const stopAll = async () => {
+    stopping = true;
     for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
   };
   try {
+    signal?.throwIfAborted();
     const redis: RedisInstance = await resolveRedis({ log });
     cleanup.push(() => redis.stop());
+    signal?.throwIfAborted();
     const mongo: MongoInstance = await resolveMongo({ log });
     cleanup.push(() => mongo.stop());
+    signal?.throwIfAborted();
     const mongoDb = options.env?.MONGO_DB ?? process.env.MONGO_DB ?? 'pizza';
     await seedIfEmpty(mongo.url, mongoDb, log);
+    signal?.throwIfAborted();
     if (options.buildFrontend !== false) await buildFrontendIfMissing(log, sink);
+    signal?.throwIfAborted();
 
     const adminToken = options.env?.ADMIN_TOKEN ?? process.env.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
     const env: NodeJS.ProcessEnv = {
@@ -86,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+    signal?.throwIfAborted();
 
     const urlsOf = (name: ServiceName) => services.filter((s) => s.name === name).map((s) => s.url);
     const gateway = await startGateway({
@@ -95,20 +108,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       notifications: () => urlsOf('notifications'),
     });
     cleanup.push(() => gateway.close());
-    await waitFor(async () => (await Promise.all(services.map((s) => isReady(s.url)))).every(Boolean), {
-      timeoutMs: 60_000,
-      intervalMs: 100,
-      what: 'every service to be ready',
-    });
+    await waitUntilReady(services, { timeoutMs: 60_000, signal });
+
+    // From here on a service should only end when stopped or restarted: say so if one dies.
+    const retired = new Set<ServiceProcess>();
+    const watch = (service: ServiceProcess) => {
+      void service.handle.exited.then((code) => {
+        if (stopping || retired.has(service)) return;
+        log(`${service.label}: exited unexpectedly (${exitText(service, code)}); the stack is degraded`);
+      });
+    };
+    services.forEach(watch);
 
     const restart = async (label: string, signal: NodeJS.Signals = 'SIGKILL') => {
       const index = services.findIndex((s) => s.label === label);
       if (index < 0) throw new Error(`no process labelled ${label}`);
       const old = services[index]!;
+      retired.add(old);
       old.handle.child.kill(signal);
       await old.handle.exited;
       const fresh = await spawnService(old.name, old.label, env, sink);
       services[index] = fresh;
+      watch(fresh);
       return fresh;
     };
 
@@ -128,6 +149,58 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+function exitText(service: ServiceProcess, code: number | null): string {
+  const killedBy = service.handle.child.signalCode;
+  return killedBy !== null ? `killed by ${killedBy}` : `exit code ${code}`;
+}
+
+/**
+ * Polls every service's readiness until all answer 200. Fails at once, naming the service, if one of
+ * them exits meanwhile (instead of waiting out the deadline), and when `signal` aborts.
+ */
+export async function waitUntilReady(
+  services: readonly ServiceProcess[],
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<void> {
+  const done = new AbortController();
+  const exitedEarly = new Promise<never>((_, reject) => {
+    for (const service of services) {
+      void service.handle.exited.then((code) =>
+        reject(new Error(`${service.label} exited before it was ready (${exitText(service, code)}); see its output above`)),
+      );
+    }
+  });
+  const aborted = new Promise<never>((_, reject) => {
+    const signal = options.signal;
+    if (signal === undefined) return;
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    done.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
+  });
+  // Whichever loses the race may still settle later: that must not count as unhandled.
+  exitedEarly.catch(() => undefined);
+  aborted.catch(() => undefined);
+
+  const poll = async () => {
+    const deadline = Date.now() + options.timeoutMs;
+    while (!done.signal.aborted) {
+      const ready = await Promise.all(services.map((s) => isReady(s.url)));
+      if (ready.every(Boolean)) return;
+      if (Date.now() > deadline) {
+        const waiting = services.filter((_, i) => !ready[i]).map((s) => s.label);
+        throw new Error(`not ready within ${options.timeoutMs} ms: ${waiting.join(', ')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  try {
+    await Promise.race([poll(), exitedEarly, aborted]);
+  } finally {
+    done.abort();
   }
 }
 
