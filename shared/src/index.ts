@@ -14,3 +14,4 @@ export * from './http/server';
 export * from './shutdown';
 export * from './main';
 export * from './service';
+export * from './tracking-token';
