@@ -17,6 +17,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
       const cache = new TrackingCache(bus.redis);
       const gateway = new TrackingGateway({
         readCache: (orderId) => cache.read(orderId),
+        readCaches: (orderIds) => cache.readMany(orderIds),
         logger,
         metrics,
         pingIntervalMs: config.WS_PING_INTERVAL_MS,

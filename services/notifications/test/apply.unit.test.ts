@@ -22,8 +22,15 @@ function setup(outcomes: ApplyOutcome[], options: { attempt?: number; delays?: n
       return Promise.resolve(outcomes[Math.min(forces.length, outcomes.length) - 1]!);
     },
   } as unknown as TrackingCache;
-  const metrics = { updates: { inc: (l: { outcome: string }) => counted.push(l.outcome) } } as unknown as GatewayMetrics;
-  const deps: HandlerDeps = { cache, metrics, maxRetries: 5, earlyRetryDelaysMs: options.delays ?? [1, 1, 1] };
+  const metrics = {
+    updates: { inc: (l: { outcome: string }) => counted.push(l.outcome) },
+  } as unknown as GatewayMetrics;
+  const deps: HandlerDeps = {
+    cache,
+    metrics,
+    maxRetries: 5,
+    earlyRetryDelaysMs: options.delays ?? [1, 1, 1],
+  };
   const logger = { warn: jest.fn() } as unknown as Logger;
   const ctx = { attempt: options.attempt ?? 1, logger } as unknown as HandlerContext;
   return { deps, ctx, forces, counted };

@@ -57,17 +57,32 @@ export class TrackingCache {
   }
 
   async read(orderId: string): Promise<CachedOrder | undefined> {
-    const hash = await this.redis.hgetall(CACHE_KEYS.order(orderId));
-    if (!hash.token_hash || !hash.rank) return undefined;
-    const state = TrackingStateSchema.safeParse({
-      order_id: orderId,
-      status: hash.status,
-      delivery_status: hash.delivery_status ? hash.delivery_status : null,
-      at: hash.at,
-      event_id: hash.event_id,
-      rank: Number(hash.rank),
-      ts: hash.ts,
-    });
-    return state.success ? { tokenHash: hash.token_hash, state: state.data } : undefined;
+    return toCachedOrder(orderId, await this.redis.hgetall(CACHE_KEYS.order(orderId)));
   }
+
+  /** Several orders in one round trip; an order not cached, or not readable, is undefined. */
+  async readMany(orderIds: readonly string[]): Promise<(CachedOrder | undefined)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const orderId of orderIds) pipeline.hgetall(CACHE_KEYS.order(orderId));
+    const replies = (await pipeline.exec()) ?? [];
+    return orderIds.map((orderId, i) => {
+      const [error, hash] = replies[i] ?? [null, undefined];
+      return error || !hash ? undefined : toCachedOrder(orderId, hash as Record<string, string>);
+    });
+  }
+}
+
+/** A cached hash as the gateway uses it; undefined if the order is not known (or the hash is unreadable). */
+function toCachedOrder(orderId: string, hash: Record<string, string>): CachedOrder | undefined {
+  if (!hash.token_hash || !hash.rank) return undefined;
+  const state = TrackingStateSchema.safeParse({
+    order_id: orderId,
+    status: hash.status,
+    delivery_status: hash.delivery_status ? hash.delivery_status : null,
+    at: hash.at,
+    event_id: hash.event_id,
+    rank: Number(hash.rank),
+    ts: hash.ts,
+  });
+  return state.success ? { tokenHash: hash.token_hash, state: state.data } : undefined;
 }

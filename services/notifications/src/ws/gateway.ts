@@ -12,6 +12,8 @@ import { TrackedClient } from './tracked-client';
 
 export interface GatewayOptions {
   readCache(orderId: string): Promise<CachedOrder | undefined>;
+  /** Several orders in one round trip, in the order asked. */
+  readCaches(orderIds: readonly string[]): Promise<(CachedOrder | undefined)[]>;
   logger: Logger;
   metrics: GatewayMetrics;
   pingIntervalMs: number;
@@ -22,6 +24,16 @@ export interface GatewayOptions {
 
 /** Time given to clients to complete the closing handshake on shutdown before they are cut. */
 const CLOSE_GRACE_MS = 1_000;
+/** Orders re-read per round trip on a resync. */
+const RESYNC_BATCH = 500;
+
+/**
+ * How often silent clients are looked for: a 20th of the timeout (3 s of 60 s), so a client is dropped at most
+ * 5 % after WS_CLIENT_TIMEOUT_MS, however long the ping interval.
+ */
+export function sweepIntervalMs(o: { pingIntervalMs: number; clientTimeoutMs: number }): number {
+  return Math.max(1, Math.min(o.pingIntervalMs, Math.ceil(o.clientTimeoutMs / 20)));
+}
 
 /**
  * `/ws/v1/order-tracking/{order_id}?token=T` on the service's HTTP server: checks the token against the
@@ -36,7 +48,11 @@ export class TrackingGateway {
   });
   private readonly clients = new ClientRegistry();
   private heartbeat: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** The resync running, if any; `resyncAgain` when another was asked for meanwhile. */
+  private resyncing: Promise<void> | undefined;
+  private resyncAgain = false;
 
   constructor(private readonly o: GatewayOptions) {}
 
@@ -47,8 +63,10 @@ export class TrackingGateway {
   }
 
   start(): void {
-    this.heartbeat = setInterval(() => this.beat(), this.o.pingIntervalMs);
+    this.heartbeat = setInterval(() => this.ping(), this.o.pingIntervalMs);
     this.heartbeat.unref();
+    this.sweeper = setInterval(() => this.sweep(), sweepIntervalMs(this.o));
+    this.sweeper.unref();
   }
 
   /** Whether a client of this replica watches the order. */
@@ -61,17 +79,40 @@ export class TrackingGateway {
     for (const client of this.clients.of(state.order_id)) client.offer(state);
   }
 
-  /** After the fan-out connection came back: broadcasts may have been missed, so re-read each watched order. */
-  async resync(): Promise<void> {
-    for (const orderId of this.clients.orders()) {
-      const cached = await this.o.readCache(orderId).catch(() => undefined);
-      if (cached) this.deliver(cached.state);
+  /**
+   * After the fan-out connection came back: broadcasts may have been missed, so re-read each watched order.
+   * Never two at once: asked for while one runs, one more runs after it (it may have read before the gap).
+   */
+  resync(): Promise<void> {
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return this.resyncing;
+    }
+    const run = async () => {
+      do {
+        this.resyncAgain = false;
+        await this.resyncOnce();
+      } while (this.resyncAgain && !this.stopping);
+    };
+    this.resyncing = run().finally(() => {
+      this.resyncing = undefined;
+    });
+    return this.resyncing;
+  }
+
+  private async resyncOnce(): Promise<void> {
+    const orders = this.clients.orders();
+    for (let i = 0; i < orders.length && !this.stopping; i += RESYNC_BATCH) {
+      const batch = orders.slice(i, i + RESYNC_BATCH);
+      const cached = await this.o.readCaches(batch).catch(() => []);
+      for (const entry of cached) if (entry) this.deliver(entry.state);
     }
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.sweeper);
     const all = this.clients.all();
     await Promise.all(
       all.map(
@@ -114,6 +155,7 @@ export class TrackingGateway {
       this.o.metrics.open.dec();
       client.wake();
     });
+    if (this.stopping) return client.goAway();
     if (!target.orderId || !target.token) return client.rejectNotFound();
     // Registered before the cache is read, so nothing fanned out in between is missed.
     this.clients.add(client);
@@ -126,25 +168,26 @@ export class TrackingGateway {
     for (;;) {
       const cached = await this.o.readCache(client.orderId);
       if (client.closed) return;
+      if (this.stopping) return client.goAway();
       if (cached) {
         if (!tokenMatches(token, cached.tokenHash)) return client.rejectNotFound();
         return client.authorize(cached.state);
       }
       const left = deadline - Date.now();
-      if (left <= 0 || this.stopping) return client.rejectNotFound();
+      if (left <= 0) return client.rejectNotFound();
       await client.waitForState(left);
+      if (this.stopping) return client.goAway();
     }
   }
 
-  /** Pings everyone; terminates whoever has been silent past the timeout. */
-  private beat(): void {
+  private ping(): void {
+    for (const client of this.clients.all()) if (client.ws.readyState === WebSocket.OPEN) client.ws.ping();
+  }
+
+  /** Terminates whoever has been silent past the timeout. */
+  private sweep(): void {
     const now = Date.now();
-    for (const client of this.clients.all()) {
-      if (now - client.lastSeen > this.o.clientTimeoutMs) {
-        client.terminate('timeout');
-      } else if (client.ws.readyState === WebSocket.OPEN) {
-        client.ws.ping();
-      }
-    }
+    for (const client of this.clients.all())
+      if (now - client.lastSeen > this.o.clientTimeoutMs) client.terminate('timeout');
   }
 }

@@ -82,6 +82,11 @@ export class TrackedClient {
     this.ws.close(WS_CLOSE_NOT_FOUND, 'not found');
   }
 
+  /** The gateway is shutting down. */
+  goAway(): void {
+    if (!this.closed) this.ws.close(1001, 'server shutting down');
+  }
+
   terminate(reason: 'timeout' | 'slow'): void {
     this.o.metrics.dropped.inc({ reason });
     this.ws.terminate();
