@@ -68,6 +68,33 @@ const defaultKey = (event: Envelope): string => {
   return payload.order_id ?? event.event_id;
 };
 
+/** What a handler is given. The child logger is made on first use: one per entry costs more than a no-op handler. */
+class EntryContext implements HandlerContext {
+  readonly stream: string;
+  readonly entryId: string;
+  readonly attempt: number;
+  private child: Logger | undefined;
+
+  constructor(
+    entry: Entry,
+    readonly group: string,
+    private readonly parent: Logger,
+    private readonly event: Envelope,
+  ) {
+    this.stream = entry.stream;
+    this.entryId = entry.id;
+    this.attempt = entry.attempt;
+  }
+
+  get logger(): Logger {
+    return (this.child ??= this.parent.child({
+      event_id: this.event.event_id,
+      correlation_id: this.event.correlation_id,
+      event_type: this.event.event_type,
+    }));
+  }
+}
+
 /**
  * One consumer of one group: reads new entries with XREADGROUP, reclaims stalled ones with XAUTOCLAIM on a
  * timer, runs typed handlers with bounded concurrency, acks a batch at once, and moves entries that keep
@@ -220,8 +247,9 @@ export class StreamConsumer {
     }
 
     const queue = [...lanes.values()];
+    let next = 0;
     const worker = async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+      for (let lane = queue[next++]; lane; lane = queue[next++]) {
         for (const { entry, event } of lane) {
           const outcome = await this.settle(entry, event!);
           if (outcome === 'ack') toAck.push(entry);
@@ -246,31 +274,15 @@ export class StreamConsumer {
   }
 
   private async handle(entry: Entry, event: Envelope): Promise<Outcome> {
-    const labels = { stream: entry.stream, group: this.o.group, type: event.event_type };
-    // A child logger per entry costs more than a no-op handler: made only when something logs.
-    let child: Logger | undefined;
-    const log = () =>
-      (child ??= this.deps.logger.child({
-        event_id: event.event_id,
-        correlation_id: event.correlation_id,
-        event_type: event.event_type,
-      }));
     if (entry.attempt > this.o.maxRetries) {
       return this.deadLetter(entry, event.event_type, `no attempt completed within ${this.o.maxRetries} deliveries`);
     }
+    const labels = { stream: entry.stream, group: this.o.group, type: event.event_type };
     const handler = this.o.handlers[event.event_type] as Handler<EventType>;
     this.deps.metrics.consumed.inc(labels);
     const started = performance.now();
     const stopTimer = () => this.deps.metrics.handlerDuration.observe(labels, (performance.now() - started) / 1000);
-    const ctx: HandlerContext = {
-      stream: entry.stream,
-      entryId: entry.id,
-      group: this.o.group,
-      attempt: entry.attempt,
-      get logger() {
-        return log();
-      },
-    };
+    const ctx = new EntryContext(entry, this.o.group, this.deps.logger, event);
     try {
       await handler(event, ctx);
       stopTimer();
@@ -281,10 +293,10 @@ export class StreamConsumer {
       this.deps.metrics.failed.inc(labels);
       const retryable = !(error instanceof AppError) || error.retryable;
       if (!retryable || entry.attempt >= this.o.maxRetries) {
-        log().error({ err: error, attempt: entry.attempt }, 'handler failed for good; dead-lettering');
+        ctx.logger.error({ err: error, attempt: entry.attempt }, 'handler failed for good; dead-lettering');
         return this.deadLetter(entry, event.event_type, errorMessage(error));
       }
-      log().warn({ err: error, attempt: entry.attempt }, 'handler failed; left pending for retry');
+      ctx.logger.warn({ err: error, attempt: entry.attempt }, 'handler failed; left pending for retry');
       return 'pending';
     }
   }
@@ -319,9 +331,16 @@ export class StreamConsumer {
   private async ack(entries: Entry[]): Promise<void> {
     if (entries.length === 0) return;
     const byStream = new Map<string, string[]>();
-    for (const e of entries) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e.id]);
+    for (const e of entries) {
+      const ids = byStream.get(e.stream);
+      if (ids) ids.push(e.id);
+      else byStream.set(e.stream, [e.id]);
+    }
     const pipeline = this.deps.redis.pipeline();
     for (const [stream, ids] of byStream) pipeline.xack(stream, this.o.group, ...ids);
-    await pipeline.exec();
+    // Left unacked, the entries are simply handled again after a claim (handlers are idempotent): say so.
+    for (const [error] of (await pipeline.exec()) ?? []) {
+      if (error) this.deps.logger.warn({ err: error, group: this.o.group }, 'XACK failed; entries will be redelivered');
+    }
   }
 }
