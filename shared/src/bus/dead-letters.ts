@@ -55,33 +55,68 @@ export async function getDeadLetter(redis: Redis, id: string): Promise<DeadLette
   return entry ? parse(entry[0], entry[1]) : undefined;
 }
 
+/** The publisher's default cap for working streams; a replay trims the same way. */
+export const DEFAULT_STREAM_MAXLEN = 100_000;
+
+function replayTarget(letter: DeadLetter): { stream: string; fields: string[] } {
+  const stream = letter.meta.original_stream;
+  if (!stream) throw new Error(`dead letter ${letter.id} names no original stream`);
+  const fields = { ...letter.original, [REPLAY_COUNT_FIELD]: String(Number(letter.original[REPLAY_COUNT_FIELD] ?? 0) + 1) };
+  return { stream, fields: fieldsToList(fields) };
+}
+
 /**
  * Puts the original fields back on the original stream with the replay counter raised, and deletes the
  * dead letter only after that XADD succeeded: a failure in between leaves a duplicate, never a loss.
  */
-export async function replayDeadLetter(redis: Redis, id: string): Promise<{ stream: string; newId: string } | undefined> {
+export async function replayDeadLetter(
+  redis: Redis,
+  id: string,
+  maxLen = DEFAULT_STREAM_MAXLEN,
+): Promise<{ stream: string; newId: string } | undefined> {
   const letter = await getDeadLetter(redis, id);
   if (!letter) return undefined;
-  const stream = letter.meta.original_stream;
-  if (!stream) throw new Error(`dead letter ${id} names no original stream`);
-  const fields = { ...letter.original, [REPLAY_COUNT_FIELD]: String(Number(letter.original[REPLAY_COUNT_FIELD] ?? 0) + 1) };
-  const newId = await redis.xadd(stream, '*', ...fieldsToList(fields));
+  const { stream, fields } = replayTarget(letter);
+  const newId = await redis.xadd(stream, 'MAXLEN', '~', maxLen, '*', ...fields);
   await redis.xdel(STREAMS.deadLetters, id);
   return { stream, newId: String(newId) };
 }
 
-export async function replayAllDeadLetters(redis: Redis): Promise<number> {
+/**
+ * Replays the dead letters there were when it started, oldest first (so replays keep their order): an entry
+ * that fails again while it runs lands after the bound and waits for the next replay instead of looping.
+ * Per page, one pipeline of XADDs, then one of XDELs for exactly the letters whose XADD succeeded.
+ */
+export async function replayAllDeadLetters(redis: Redis, maxLen = DEFAULT_STREAM_MAXLEN): Promise<number> {
+  const [newest] = await redis.xrevrange(STREAMS.deadLetters, '+', '-', 'COUNT', 1);
+  if (!newest) return 0;
+  const last = newest[0];
   let replayed = 0;
+  let start = '-';
   for (;;) {
-    // Oldest first, so replays keep their original order.
-    const batch = await redis.xrange(STREAMS.deadLetters, '-', '+', 'COUNT', 100);
+    const batch = await redis.xrange(STREAMS.deadLetters, start, last, 'COUNT', PAGE);
     if (batch.length === 0) return replayed;
-    for (const [id] of batch) if (await replayDeadLetter(redis, id)) replayed++;
+    const targets = batch.map(([id, list]) => replayTarget(parse(id, list)));
+    const adds = redis.pipeline();
+    for (const { stream, fields } of targets) adds.xadd(stream, 'MAXLEN', '~', maxLen, '*', ...fields);
+    const added = (await adds.exec()) ?? [];
+    const done = batch.filter((_, i) => added[i] !== undefined && !added[i]![0]).map(([id]) => id);
+    if (done.length > 0) await redis.xdel(STREAMS.deadLetters, ...done);
+    replayed += done.length;
+    const failed = added.find(([error]) => error);
+    if (failed || added.length < batch.length) throw failed?.[0] ?? new Error('replay: not every XADD answered');
+    if (batch.length < PAGE) return replayed;
+    start = `(${batch[batch.length - 1]![0]}`;
   }
 }
 
+const PAGE = 100;
+
+/** Counts and deletes in one transaction: the count is exactly what was deleted. */
 export async function purgeDeadLetters(redis: Redis): Promise<number> {
-  const count = await redis.xlen(STREAMS.deadLetters);
-  await redis.del(STREAMS.deadLetters);
-  return count;
+  const results = await redis.multi().xlen(STREAMS.deadLetters).del(STREAMS.deadLetters).exec();
+  if (!results) throw new Error('purge: transaction aborted');
+  const [[error, count] = [null, 0]] = results;
+  if (error) throw error;
+  return Number(count);
 }

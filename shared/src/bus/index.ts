@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import type { Envelope } from '../contract';
 import type { Logger } from '../logger';
 import { StreamConsumer, type ConsumerOptions } from './consumer';
+import { DEFAULT_STREAM_MAXLEN } from './dead-letters';
 import { busMetrics } from './metrics';
 import { Publisher, type RawEntry } from './publisher';
 import { defineBusScripts } from './scripts';
@@ -43,7 +44,7 @@ export class EventBus {
     this.publisher = new Publisher({
       redis: this.redis,
       metrics: this.metrics,
-      maxLen: options.maxLen ?? 100_000,
+      maxLen: options.maxLen ?? DEFAULT_STREAM_MAXLEN,
       deadLettersMaxLen: options.deadLettersMaxLen ?? 1_000_000,
     });
   }
