@@ -9,6 +9,10 @@
  * two replicas running the script at once fire each timer once, and there is no in-flight state to
  * recover. The price: the entry is built at scheduling time (the event id is fixed then); only its
  * `timestamp` is set at firing time, from the Redis clock.
+ *
+ * The scripts assume a single Redis (or a primary with replicas), not Redis Cluster: fire_due_timers writes
+ * each due timer's fired marker (ARGV[3] .. id) without it being declared in KEYS, since which timers are
+ * due is known only inside the script. Under Cluster every key would need one hash slot (a `{sim}` hash tag).
  */
 
 /**
