@@ -12,10 +12,9 @@ import {
   WS_TRACKING_PATH,
 } from '@pizza/shared/contract';
 import WebSocket from 'ws';
-import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
+import { dropExternalDbs, uniqueDbName, waitFor } from '@pizza/shared/testing';
 import { APP_METRICS, DEFAULT_METRICS, REPO_ROOT } from './lib/catalogue';
 import { hostPort, startNginx, type RunningNginx } from './lib/nginx';
-import { waitFor } from './lib/wait';
 
 jest.setTimeout(120_000);
 
@@ -93,12 +92,10 @@ describe('nginx in front of the running stack', () => {
     const wsBase = nginx.url.replace(/^http/, 'ws');
     const tracking = track(`${wsBase}${WS_TRACKING_PATH}${order.id}?token=${order.tracking_token}`);
     try {
-      await waitFor(
-        'the order to be delivered, as seen through nginx',
-        () =>
-          tracking.messages.some((m) => m.type === 'status' && m.status === 'delivered') ? true : undefined,
-        { timeoutMs: 60_000 },
-      ).catch((error: unknown) => {
+      await waitFor(() => tracking.messages.some((m) => m.type === 'status' && m.status === 'delivered'), {
+        timeoutMs: 60_000,
+        what: 'the order to be delivered, as seen through nginx',
+      }).catch((error: unknown) => {
         const seen = tracking.messages.map((m) => (m.type === 'status' ? m.status : m.code)).join(', ');
         throw new Error(
           `${error instanceof Error ? error.message : String(error)} (received: ${seen || 'nothing'})`,

@@ -18,7 +18,8 @@ import {
   templateVariables,
   type RunningNginx,
 } from './lib/nginx';
-import { freePort, waitFor } from './lib/wait';
+import { freePort } from '@pizza/stack';
+import { waitFor } from '@pizza/shared/testing';
 
 jest.setTimeout(30_000);
 
@@ -209,8 +210,9 @@ describe('nginx config (deploy/nginx/nginx.conf.template)', () => {
       expect(request?.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
       expect(request?.headers['idempotency-key']).toBe('k-1');
 
-      const line = await waitFor('the access log line', async () =>
-        (await nginx.accessLog()).split('\n').find((l) => l.includes('/api/v1/menu?x=1')),
+      const line = await waitFor(
+        async () => (await nginx.accessLog()).split('\n').find((l) => l.includes('/api/v1/menu?x=1')),
+        { what: 'the access log line' },
       );
       expect(JSON.parse(line)).toMatchObject({ method: 'GET', status: 200, upstream: api.host });
     });
@@ -229,19 +231,17 @@ describe('nginx config (deploy/nginx/nginx.conf.template)', () => {
       const messages: string[] = [];
       socket.on('message', (data: WebSocket.RawData) => messages.push(data.toString()));
       try {
-        await waitFor('the greeting through nginx', () => (messages.length >= 1 ? true : undefined));
+        await waitFor(() => messages.length >= 1, { what: 'the greeting through nginx' });
         expect(JSON.parse(messages[0] ?? '')).toEqual({
           type: 'hello',
           url: '/ws/v1/order-tracking/o-1?token=t',
         });
         socket.send('ping-1');
-        await waitFor('the echo through nginx', () => (messages.includes('echo:ping-1') ? true : undefined));
+        await waitFor(() => messages.includes('echo:ping-1'), { what: 'the echo through nginx' });
         expect(gateway.seen.at(-1)?.headers['x-forwarded-for']).toBe('127.0.0.1');
       } finally {
         socket.close();
-        await waitFor('the socket to close', () =>
-          socket.readyState === WebSocket.CLOSED ? true : undefined,
-        );
+        await waitFor(() => socket.readyState === WebSocket.CLOSED, { what: 'the socket to close' });
       }
     });
 

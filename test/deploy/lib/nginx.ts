@@ -9,7 +9,8 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './catalogue';
-import { freePort, waitFor } from './wait';
+import { freePort } from '@pizza/stack';
+import { waitFor } from '@pizza/shared/testing';
 
 export const NGINX_DIR = path.join(REPO_ROOT, 'deploy/nginx');
 export const NGINX_TEMPLATE = path.join(NGINX_DIR, 'nginx.conf.template');
@@ -122,13 +123,11 @@ async function startOnce(opts: { upstreams: NginxUpstreams; staticRoot: string }
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(
-      'nginx to answer /healthz',
       async () => {
         if (!running) throw new Error(`nginx exited: ${output.trim()}`);
-        const response = await fetch(`${url}/healthz`);
-        return response.ok ? true : undefined;
+        return (await fetch(`${url}/healthz`)).ok;
       },
-      { timeoutMs: 10_000 },
+      { timeoutMs: 10_000, what: 'nginx to answer /healthz' },
     );
   } catch (error) {
     await stop();
