@@ -6,10 +6,10 @@ import {
   toStreamFields,
   WS_CLOSE_NOT_FOUND,
 } from '@pizza/shared';
-import { waitFor } from '@pizza/shared/testing';
+import { TRACKING_SEQUENCE, waitFor } from '@pizza/shared/testing';
 import { getOrder, ORDER_STATUS_PATH, placeOrder, type PlacedOrder } from './api';
 import { usePipeline, type ServiceProcess } from './harness';
-import { FULL_SEQUENCE, Tracker } from './ws';
+import { Tracker } from './ws';
 
 /**
  * The whole choreography as real processes: orders, delivery, two notifications replicas, and the simulator
@@ -76,7 +76,7 @@ test('an order reaches delivered, and a client on each replica sees every step o
   const simulator = await p.spawn('simulator');
   try {
     for (const tracker of watched!.trackers)
-      expect(await tracker.waitUntil('delivered/delivered')).toEqual(FULL_SEQUENCE);
+      expect(await tracker.waitUntil('delivered/delivered')).toEqual(TRACKING_SEQUENCE);
     await expectDelivered(watched!.order);
   } finally {
     await p.stop(simulator);
@@ -89,7 +89,7 @@ test('50 concurrent orders all reach delivered, each client seeing every step on
   try {
     for (const { trackers: pair } of watched) {
       for (const tracker of pair)
-        expect(await tracker.waitUntil('delivered/delivered', 60_000)).toEqual(FULL_SEQUENCE);
+        expect(await tracker.waitUntil('delivered/delivered', 60_000)).toEqual(TRACKING_SEQUENCE);
     }
     for (const { order } of watched) await expectDelivered(order);
   } finally {

@@ -2,18 +2,6 @@ import WebSocket from 'ws';
 import { TrackingMessage, WS_TRACKING_PATH } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
 
-/** What a browser should see for one order, as "status/delivery_status". */
-export const FULL_SEQUENCE = [
-  'created/null',
-  'confirmed/null',
-  'preparing/null',
-  'out_for_delivery/null',
-  'out_for_delivery/waiting',
-  'out_for_delivery/on_the_way',
-  'out_for_delivery/delivered',
-  'delivered/delivered',
-];
-
 /** A tracking WebSocket that records every message and its close code. */
 export class Tracker {
   readonly messages: TrackingMessage[] = [];

@@ -1,8 +1,8 @@
-import { waitFor } from '@pizza/shared/testing';
+import { TRACKING_SEQUENCE, waitFor } from '@pizza/shared/testing';
 import type { Envelope } from '@pizza/shared';
 import { orderCreatedUpdate, orderStatusChangedUpdate } from '../src/domain/tracking';
 import { CACHE_KEYS, TrackingCache } from '../src/store/tracking-cache';
-import { HAPPY_SEQUENCE, happyPath, orderEvents, publish, useGatewayHarness, Watcher } from './helpers';
+import { happyPath, orderEvents, publish, useGatewayHarness, Watcher } from './helpers';
 
 jest.setTimeout(30_000);
 const h = useGatewayHarness();
@@ -20,10 +20,10 @@ test('with two replicas, a client on each sees every update, whichever replica c
   await Promise.all(watchers.map((w) => w.opened));
   // Interleaved, as the services would publish them for orders in flight at once.
   const paths = orders.map((o) => happyPath(o));
-  for (let step = 0; step < HAPPY_SEQUENCE.length; step++)
+  for (let step = 0; step < TRACKING_SEQUENCE.length; step++)
     await publish(h.redis, ...paths.map((p) => p[step]!));
   for (const watcher of watchers)
-    expect(await watcher.waitForSequence(HAPPY_SEQUENCE.length)).toEqual(HAPPY_SEQUENCE);
+    expect(await watcher.waitForSequence(TRACKING_SEQUENCE.length)).toEqual(TRACKING_SEQUENCE);
 });
 
 test('a change applied by another replica reaches the clients of this one through the fan-out', async () => {

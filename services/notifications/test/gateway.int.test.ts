@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { StatusMessage, WS_CLOSE_NOT_FOUND } from '@pizza/shared';
-import { waitFor } from '@pizza/shared/testing';
+import { TRACKING_SEQUENCE, waitFor } from '@pizza/shared/testing';
 import WebSocket from 'ws';
 import { CACHE_KEYS } from '../src/store/tracking-cache';
-import {
-  HAPPY_SEQUENCE,
-  happyPath,
-  metricsText,
-  orderEvents,
-  publish,
-  useGatewayHarness,
-  Watcher,
-} from './helpers';
+import { happyPath, metricsText, orderEvents, publish, useGatewayHarness, Watcher } from './helpers';
 
 jest.setTimeout(30_000);
 const h = useGatewayHarness();
@@ -38,7 +30,7 @@ test('on connect the cached state comes at once, then every change in order', as
   });
 
   await publish(h.redis, ...rest);
-  expect(await watcher.waitForSequence(HAPPY_SEQUENCE.length)).toEqual(HAPPY_SEQUENCE);
+  expect(await watcher.waitForSequence(TRACKING_SEQUENCE.length)).toEqual(TRACKING_SEQUENCE);
   const cache = await h.redis.hgetall(CACHE_KEYS.order(o.orderId));
   expect(cache).toMatchObject({
     status: 'delivered',
@@ -56,7 +48,10 @@ test('a wrong token for a known order is closed with 4404 at once', async () => 
   await publish(h.redis, o.created());
   await waitFor(async () => (await h.redis.exists(CACHE_KEYS.order(o.orderId))) === 1, { what: 'cached' });
   const watcher = watch(port, o.orderId, 'not-the-token');
-  await waitFor(() => watcher.closeCode !== undefined, { timeoutMs: 10_000, what: 'the socket to be closed' });
+  await waitFor(() => watcher.closeCode !== undefined, {
+    timeoutMs: 10_000,
+    what: 'the socket to be closed',
+  });
   expect(watcher.closeCode).toBe(WS_CLOSE_NOT_FOUND);
   expect(watcher.messages).toEqual([{ type: 'error', code: 'not_found', message: expect.any(String) }]);
 });

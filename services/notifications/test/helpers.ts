@@ -128,18 +128,6 @@ export function happyPath(o: ReturnType<typeof orderEvents>): Envelope[] {
   ];
 }
 
-/** What a client should see for the happy path: "status/delivery_status". */
-export const HAPPY_SEQUENCE = [
-  'created/null',
-  'confirmed/null',
-  'preparing/null',
-  'out_for_delivery/null',
-  'out_for_delivery/waiting',
-  'out_for_delivery/on_the_way',
-  'out_for_delivery/delivered',
-  'delivered/delivered',
-];
-
 /** A tracking client that records what it receives. */
 export class Watcher {
   readonly messages: TrackingMessage[] = [];

@@ -23,3 +23,4 @@ export async function waitFor<T>(
 }
 
 export { dropExternalDbs, uniqueDbName } from './mongo';
+export { TRACKING_SEQUENCE } from './tracking';
