@@ -4,6 +4,8 @@ import { exitOnSignals } from './shutdown';
 
 export interface Running {
   stop(): Promise<void>;
+  /** How long `stop()` may take on a signal (SHUTDOWN_TIMEOUT_MS); `runMain`'s default otherwise. */
+  shutdownTimeoutMs?: number;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface Running {
 export function runMain(service: string, start: () => Promise<Running>, deadlineMs = 10_000): void {
   const logger = createLogger({ service });
   start().then(
-    (running) => exitOnSignals(() => running.stop(), { logger, deadlineMs }),
+    (running) => exitOnSignals(() => running.stop(), { logger, deadlineMs: running.shutdownTimeoutMs ?? deadlineMs }),
     (error: unknown) => {
       if (error instanceof ConfigError) {
         console.error(`${service}: ${error.message}`);

@@ -37,6 +37,8 @@ export interface ServiceParts {
 export interface RunningService {
   port: number;
   logger: Logger;
+  /** SHUTDOWN_TIMEOUT_MS: the deadline `runMain` gives `stop()` on a signal. */
+  shutdownTimeoutMs: number;
   stop(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export async function startService<S extends z.ZodType<Base>>(
   return {
     port: http.port,
     logger,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     stop: () =>
       (stopping ??= (async () => {
         const closing = http.close();
