@@ -31,7 +31,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         collection: DELIVERY_COLLECTIONS.outbox,
       });
       const store = deliveryStore(mongo.db);
-      await Promise.all([outbox.ensureIndexes(), store.ensureIndexes()]);
+      await store.ensureIndexes();
       const ctx = {
         mongo,
         store,

@@ -33,7 +33,6 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
     env,
     async setup({ config, logger, bus, app }, mongo) {
       const outbox = new Outbox({ db: mongo.db, bus, logger, name: SERVICE });
-      await outbox.ensureIndexes();
       await ensureIndexes(mongo.db);
       const ctx = ordersContext({
         mongo,

@@ -95,10 +95,6 @@ export class Outbox {
     return this.o.db.collection<OutboxEntry>(this.o.collection ?? OUTBOX_COLLECTION);
   }
 
-  async ensureIndexes(): Promise<void> {
-    await this.entries.createIndex({ created_at: 1 });
-  }
-
   /** Writes the events inside the caller's transaction. Call `wake()` after the commit. */
   async add(session: ClientSession, events: readonly Envelope[]): Promise<void> {
     if (events.length === 0) return;

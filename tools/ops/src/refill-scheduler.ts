@@ -23,7 +23,6 @@ export async function startScheduler(env: NodeJS.ProcessEnv = process.env): Prom
     env,
     async setup({ config, logger, bus }, mongo) {
       const outbox = opsOutbox({ db: mongo.db, bus, logger });
-      await outbox.ensureIndexes();
       const refills = new RefillRunner({
         client: mongo.client,
         db: mongo.db,
