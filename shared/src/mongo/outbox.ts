@@ -150,6 +150,9 @@ export class Outbox {
       const batch = await this.entries.find({}, { sort: { _id: 1 }, limit: this.batchSize }).toArray();
       if (batch.length === 0) return;
       await this.o.bus.publishRaw(batch.map(({ stream, fields }) => ({ stream, fields })));
+      // Past the lease another replica may be relaying the same entries: leave them (a duplicate at worst,
+      // dropped by event_id) and let the next cycle take the lease again.
+      if (Date.now() >= this.leaseUntil) return;
       await this.entries.deleteMany({ _id: { $in: batch.map((e) => e._id) } });
       if (batch.length < this.batchSize) return;
     }
