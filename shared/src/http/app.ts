@@ -79,14 +79,20 @@ export function sendError(res: express.Response, status: number, code: string, m
 /** Adds the 404 fallback and the one error mapper. Call after the routes. */
 export function finishApp(app: Express, logger: Logger): void {
   const notFound: RequestHandler = (_req, res) => sendError(res, 404, 'not_found', 'No such route');
-  const mapError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+  const mapError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+    // Too late for an error body: Express's own handler closes the connection.
+    if (res.headersSent) return next(error);
     if (error instanceof AppError) {
-      sendError(res, error.httpStatus, error.code, error.message, error.details);
-      return;
+      if (error.httpStatus < 500) return sendError(res, error.httpStatus, error.code, error.message, error.details);
+      logger.error({ err: error }, 'request failed');
+      return sendError(res, error.httpStatus, 'internal_error', 'Internal error'); // its message may say too much
     }
     const status = (error as { status?: unknown; type?: unknown }).status;
     const type = (error as { type?: unknown }).type;
     if (type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'Request body too large');
+    if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+      return sendError(res, 415, 'unsupported_media_type', error instanceof Error ? error.message : 'Unsupported media type');
+    }
     if (type === 'entity.parse.failed') {
       return sendError(res, 400, 'validation_error', 'Request body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
     }
