@@ -26,7 +26,7 @@ return id
 /**
  * claim_with_counts: XAUTOCLAIM plus each claimed entry's delivery counter, in one round trip.
  * KEYS[1] stream. ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] start id, ARGV[5] count.
- * Returns {next_start_id, {{id, {fields…}, delivery_count}…}, {deleted ids…}}.
+ * Returns {next_start_id, {{id, {fields…}, delivery_count}…}}.
  */
 const CLAIM_WITH_COUNTS = `
 local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5])
@@ -37,7 +37,7 @@ for i, entry in ipairs(claimed[2]) do
   if info[1] then count = info[1][4] end
   out[i] = {entry[1], entry[2], count}
 end
-return {claimed[1], out, claimed[3] or {}}
+return {claimed[1], out}
 `;
 
 export interface BusScripts {
@@ -49,7 +49,7 @@ export interface BusScripts {
     minIdleMs: number,
     start: string,
     count: number,
-  ): Promise<[string, [string, string[] | null, number][], string[]]>;
+  ): Promise<[string, [string, string[] | null, number][]]>;
 }
 
 export function defineBusScripts(redis: Redis): BusScripts {
@@ -57,7 +57,7 @@ export function defineBusScripts(redis: Redis): BusScripts {
   redis.defineCommand('busClaimWithCounts', { numberOfKeys: 1, lua: CLAIM_WITH_COUNTS });
   const commands = redis as unknown as {
     busDeadLetter(...args: (string | number)[]): Promise<string | null>;
-    busClaimWithCounts(...args: (string | number)[]): Promise<[string, [string, string[] | null, number][], string[]]>;
+    busClaimWithCounts(...args: (string | number)[]): Promise<[string, [string, string[] | null, number][]]>;
   };
   return {
     deadLetter: (stream, deadLetters, group, id, maxLen, fields) =>

@@ -128,15 +128,6 @@ export function envelopeSchema<T extends EventType>(type: T): z.ZodType<Envelope
   return envelopeSchemas[type];
 }
 
-/** Any envelope of the system, discriminated by `event_type`. */
-export const AnyEnvelope = z.discriminatedUnion(
-  'event_type',
-  EVENT_TYPES.map((t) => envelopeOf(t)) as unknown as [
-    ReturnType<typeof envelopeOf>,
-    ...ReturnType<typeof envelopeOf>[],
-  ],
-) as unknown as z.ZodType<Envelope>;
-
 export function isEventType(value: string): value is EventType {
   return Object.prototype.hasOwnProperty.call(EventPayloads, value);
 }
