@@ -34,6 +34,15 @@ const indicator = (text: string) => screen.findByRole('status', { name: `Live up
 const orderFetches = (requests: FakeRequest[]) =>
   requests.filter((request) => request.url.pathname === '/api/v1/orders/order-1');
 
+/** Three connections that open and are closed at once by the server, each retried after its backoff ceiling. */
+function failThreeOpenedConnections(): void {
+  for (const ceiling of [500, 1_000, 2_000]) {
+    act(() => FakeWebSocket.latest().open());
+    act(() => FakeWebSocket.latest().drop(1011));
+    act(() => vi.advanceTimersByTime(ceiling));
+  }
+}
+
 describe('tracking page', () => {
   let serverStatus: OrderStatus;
   let requests: FakeRequest[];
@@ -128,11 +137,7 @@ describe('tracking page', () => {
     await screen.findByRole('heading', { name: 'Received' });
     vi.useFakeTimers();
     try {
-      for (const ceiling of [500, 1_000, 2_000]) {
-        act(() => FakeWebSocket.latest().open());
-        act(() => FakeWebSocket.latest().drop(1011));
-        act(() => vi.advanceTimersByTime(ceiling));
-      }
+      failThreeOpenedConnections();
       expect(FakeWebSocket.instances).toHaveLength(4);
       act(() => FakeWebSocket.latest().open());
       act(() => FakeWebSocket.latest().send(statusMessage('created', 'e0')));
@@ -149,11 +154,7 @@ describe('tracking page', () => {
     await screen.findByRole('heading', { name: 'Received' });
     vi.useFakeTimers();
     try {
-      for (const ceiling of [500, 1_000, 2_000]) {
-        act(() => FakeWebSocket.latest().open());
-        act(() => FakeWebSocket.latest().drop(1011));
-        act(() => vi.advanceTimersByTime(ceiling));
-      }
+      failThreeOpenedConnections();
       act(() => FakeWebSocket.latest().open());
       act(() => vi.advanceTimersByTime(5_000));
       act(() => FakeWebSocket.latest().drop(1006));
