@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useMenu } from '../api/queries';
 import { fitToAvailable, lineIssue, maxQuantityFor, priceLines, totalCents } from '../cart/cart';
 import { useCart } from '../cart/useCart';
+import { EmptyCartNote } from '../components/EmptyCartNote';
 import { lineIssueText } from '../components/lineIssueText';
 import { QuantityStepper } from '../components/QuantityStepper';
 
@@ -18,13 +19,7 @@ export function CartPage() {
     return (
       <div className="space-y-4">
         <h1 className="text-2xl font-bold">Your cart</h1>
-        <p className="text-stone-600">
-          Your cart is empty.{' '}
-          <Link to="/" className="font-medium text-red-700 underline">
-            Browse the menu
-          </Link>
-          .
-        </p>
+        <EmptyCartNote />
       </div>
     );
   }

@@ -1,7 +1,7 @@
 import { CreateOrderRequest, formatCents, LIMITS } from '@pizza/shared/contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import { placeOrder } from '../api/endpoints';
 import { OutOfStockError } from '../api/errors';
 import { queryKeys, useMenu } from '../api/queries';
@@ -14,6 +14,7 @@ import {
 } from '../cart/checkoutProblems';
 import { attemptFor, type CheckoutAttempt } from '../cart/idempotency';
 import { useCart } from '../cart/useCart';
+import { EmptyCartNote } from '../components/EmptyCartNote';
 import { Notice } from '../components/Notice';
 import { TextField } from '../components/TextField';
 import { rememberOrder, trackingPath } from '../tracking/myOrders';
@@ -66,15 +67,7 @@ export function CheckoutPage() {
   };
 
   if (cart.lines.length === 0 && !order.isSuccess) {
-    return (
-      <p className="text-stone-600">
-        Your cart is empty.{' '}
-        <Link to="/" className="font-medium text-red-700 underline">
-          Browse the menu
-        </Link>
-        .
-      </p>
-    );
+    return <EmptyCartNote />;
   }
 
   const outOfStock = order.error instanceof OutOfStockError ? order.error.items : [];
