@@ -1,22 +1,12 @@
 import type { Logger } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
-import type { TrackingState } from '../src/domain/tracking';
 import { FanoutSubscriber } from '../src/store/fanout';
 import { CACHE_KEYS } from '../src/store/tracking-cache';
-import { useGatewayHarness } from './helpers';
+import type { TrackingState } from '../src/domain/tracking';
+import { trackingState, useGatewayHarness } from './helpers';
 
 jest.setTimeout(30_000);
 const h = useGatewayHarness();
-
-const state = (orderId: string, rank: number): TrackingState => ({
-  order_id: orderId,
-  status: 'created',
-  delivery_status: null,
-  at: new Date().toISOString(),
-  event_id: `e-${orderId}-${rank}`,
-  rank,
-  ts: new Date().toISOString(),
-});
 
 test('fan-out messages of orders this replica has no client of are dropped before validation', async () => {
   const received: TrackingState[] = [];
@@ -36,10 +26,10 @@ test('fan-out messages of orders this replica has no client of are dropped befor
     // valid states; one connection delivers in publish order, so the last one marks the end.
     for (const message of [
       JSON.stringify({ order_id: 'other', rank: 'not a number' }),
-      JSON.stringify(state('other', 1)),
+      JSON.stringify(trackingState('other', 1)),
       JSON.stringify({ order_id: 'watched', rank: 'not a number' }),
       'not json',
-      JSON.stringify(state('watched', 1)),
+      JSON.stringify(trackingState('watched', 1)),
     ])
       await h.redis.publish(CACHE_KEYS.channel, message);
     await waitFor(() => received.length > 0, { timeoutMs: 5_000, what: 'the watched state' });

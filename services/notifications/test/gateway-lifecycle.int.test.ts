@@ -2,11 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
-import type { TrackingState } from '../src/domain/tracking';
 import { gatewayMetrics } from '../src/metrics';
 import type { CachedOrder } from '../src/store/tracking-cache';
 import { sweepIntervalMs, TrackingGateway, type GatewayOptions } from '../src/ws/gateway';
-import { orderEvents, publish, sha256, useGatewayHarness, Watcher } from './helpers';
+import { orderEvents, publish, sha256, trackingState, useGatewayHarness, Watcher } from './helpers';
 
 jest.setTimeout(30_000);
 const h = useGatewayHarness();
@@ -14,15 +13,7 @@ const h = useGatewayHarness();
 const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() } as unknown as Logger;
 const cached = (orderId: string, rank = 1): CachedOrder => ({
   tokenHash: sha256('t'),
-  state: {
-    order_id: orderId,
-    status: 'created',
-    delivery_status: null,
-    at: new Date().toISOString(),
-    event_id: `e-${orderId}-${rank}`,
-    rank,
-    ts: new Date().toISOString(),
-  } satisfies TrackingState,
+  state: trackingState(orderId, rank),
 });
 
 /** A gateway on a server of its own, over a cache the test controls. */

@@ -12,6 +12,7 @@ import {
   type RunningService,
 } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
+import type { TrackingState } from '../src/domain/tracking';
 import { start } from '../src/main';
 
 /** One private Redis per test file, flushed between tests; gateways started in a test are stopped after it. */
@@ -59,6 +60,17 @@ export function useGatewayHarness() {
 }
 
 export const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A cached `created` state of an order at the given rank, for tests that feed the gateway directly. */
+export const trackingState = (orderId: string, rank = 1): TrackingState => ({
+  order_id: orderId,
+  status: 'created',
+  delivery_status: null,
+  at: new Date().toISOString(),
+  event_id: `e-${orderId}-${rank}`,
+  rank,
+  ts: new Date().toISOString(),
+});
 
 /** Writes events as the services' outboxes would. */
 export async function publish(redis: Redis, ...events: Envelope[]): Promise<void> {
