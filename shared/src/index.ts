@@ -16,3 +16,4 @@ export * from './main';
 export * from './service';
 export * from './tracking-token';
 export * from './redis-script';
+export * from './cli';

@@ -1,3 +1,4 @@
+import { errorMessage, parseCommandLine, UsageError } from '@pizza/shared';
 import type { LoadShape } from './load';
 import { parseDuration } from './stats';
 
@@ -44,113 +45,73 @@ export const USAGE = `npm run bench -- [options]
   --out DIR              results folder (default bench-results)
 `;
 
-export class UsageError extends Error {}
-
-function positive(name: string, value: string | undefined): number {
+function positive(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UsageError(`--${name} needs a positive number, got ${value ?? 'nothing'}`);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} needs a positive number, got ${value}`);
   return n;
 }
 
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchArgs {
-  const a: BenchArgs = {
-    pids: [],
-    shape: { kind: 'rate', rate: 10 },
-    durationMs: 20_000,
-    saturateMs: 5_000,
-    warmupMs: 3_000,
-    saturateConcurrency: 16,
-    steps: false,
-    stepMs: 5_000,
-    startRate: 5,
-    maxRate: 1600,
-    thresholdMs: 100,
-    settleMs: 60_000,
-    baselines: true,
-    baselineEvents: 20_000,
-    outDir: 'bench-results',
-    help: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    const duration = () => {
-      try {
-        return parseDuration(value());
-      } catch (error) {
-        throw new UsageError(`${flag}: ${(error as Error).message}`);
-      }
-    };
-    switch (flag) {
-      case '--rate':
-        a.shape = { kind: 'rate', rate: positive('rate', value()) };
-        break;
-      case '--concurrency':
-        a.shape = { kind: 'concurrency', concurrency: Math.round(positive('concurrency', value())) };
-        break;
-      case '--duration':
-        a.durationMs = duration();
-        break;
-      case '--warmup':
-        a.warmupMs = duration();
-        break;
-      case '--saturate':
-        a.saturateMs = duration();
-        break;
-      case '--saturate-concurrency':
-        a.saturateConcurrency = Math.round(positive('saturate-concurrency', value()));
-        break;
-      case '--steps':
-        a.steps = true;
-        break;
-      case '--step-duration':
-        a.stepMs = duration();
-        break;
-      case '--start-rate':
-        a.startRate = positive('start-rate', value());
-        break;
-      case '--max-rate':
-        a.maxRate = positive('max-rate', value());
-        break;
-      case '--threshold':
-        a.thresholdMs = positive('threshold', value());
-        break;
-      case '--settle':
-        a.settleMs = duration();
-        break;
-      case '--url':
-        a.url = value();
-        break;
-      case '--redis-url':
-        a.redisUrl = value();
-        break;
-      case '--pids':
-        a.pids = value()
-          .split(',')
-          .map((p) => Math.round(positive('pids', p)));
-        break;
-      case '--baseline-events':
-        a.baselineEvents = Math.round(positive('baseline-events', value()));
-        break;
-      case '--no-baselines':
-        a.baselines = false;
-        break;
-      case '--out':
-        a.outDir = value();
-        break;
-      case '--help':
-      case '-h':
-        a.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${flag}`);
-    }
+function duration(name: string, value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new UsageError(`--${name}: ${errorMessage(error)}`);
   }
+}
+
+const OPTIONS = {
+  rate: { type: 'string' },
+  concurrency: { type: 'string' },
+  duration: { type: 'string', default: '20s' },
+  warmup: { type: 'string', default: '3s' },
+  saturate: { type: 'string', default: '5s' },
+  'saturate-concurrency': { type: 'string', default: '16' },
+  steps: { type: 'boolean', default: false },
+  'step-duration': { type: 'string', default: '5s' },
+  'start-rate': { type: 'string', default: '5' },
+  'max-rate': { type: 'string', default: '1600' },
+  threshold: { type: 'string', default: '100' },
+  settle: { type: 'string', default: '60s' },
+  url: { type: 'string' },
+  'redis-url': { type: 'string' },
+  pids: { type: 'string' },
+  'baseline-events': { type: 'string', default: '20000' },
+  'no-baselines': { type: 'boolean', default: false },
+  out: { type: 'string', default: 'bench-results' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function loadShape(rate: string | undefined, concurrency: string | undefined): LoadShape {
+  if (rate !== undefined && concurrency !== undefined)
+    throw new UsageError('--rate and --concurrency exclude each other: an open or a closed loop');
+  if (concurrency !== undefined)
+    return { kind: 'concurrency', concurrency: Math.round(positive('concurrency', concurrency)) };
+  return { kind: 'rate', rate: rate === undefined ? 10 : positive('rate', rate) };
+}
+
+/** argv after the script name → the options, or a UsageError naming what is wrong (an unknown flag too). */
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchArgs {
+  const { values: v } = parseCommandLine({ args: [...argv], options: OPTIONS });
+  const a: BenchArgs = {
+    url: v.url,
+    redisUrl: v['redis-url'],
+    pids: v.pids?.split(',').map((p) => Math.round(positive('pids', p))) ?? [],
+    shape: loadShape(v.rate, v.concurrency),
+    durationMs: duration('duration', v.duration),
+    saturateMs: duration('saturate', v.saturate),
+    warmupMs: duration('warmup', v.warmup),
+    saturateConcurrency: Math.round(positive('saturate-concurrency', v['saturate-concurrency'])),
+    steps: v.steps,
+    stepMs: duration('step-duration', v['step-duration']),
+    startRate: positive('start-rate', v['start-rate']),
+    maxRate: positive('max-rate', v['max-rate']),
+    thresholdMs: positive('threshold', v.threshold),
+    settleMs: duration('settle', v.settle),
+    baselines: !v['no-baselines'],
+    baselineEvents: Math.round(positive('baseline-events', v['baseline-events'])),
+    outDir: v.out,
+    help: v.help,
+  };
   if (a.url && !/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(a.url)) {
     throw new UsageError('--url must be a loopback address (localhost, 127.0.0.1 or [::1])');
   }

@@ -4,9 +4,10 @@
  * invariants (exit 1 if one fails). `--help` lists the options.
  */
 import Redis from 'ioredis';
+import { UsageError } from '@pizza/shared';
 import { measureBareHttp, type HttpBaseline } from './baselines/http';
 import { measureRawRedis, type RedisBaseline } from './baselines/redis';
-import { parseArgs, UsageError, USAGE, type BenchArgs } from './args';
+import { parseArgs, USAGE, type BenchArgs } from './args';
 import { measureHops, type HopReport } from './hops';
 import { httpClient } from './http-client';
 import { everyOrderDelivered, pushesContiguous, readMenu, stockConserved } from './invariants';

@@ -1,7 +1,10 @@
+import { renderTable, type TableStyle } from '@pizza/shared';
 import type { HopReport } from './hops';
 import type { BenchResult } from './results';
 import { formatBytes, formatMs, formatRate } from './stats';
-import { table } from './table';
+
+/** Figures tables: a label column, then right-aligned numbers, a rule under the header. */
+const FIGURES: TableStyle = { figures: true, rule: true };
 
 /** The printed report: figures of the main phase, processes, limits side by side, steps, invariants. */
 const pct = (ours: number, limit: number) =>
@@ -44,7 +47,7 @@ export function renderReport(r: BenchResult): string {
     if (r.hops)
       rows.push(['event-bus hop p50 / p99 (see below)', pair(r.hops.overall.p50, r.hops.overall.p99)]);
     rows.push(['open WebSockets (peak)', String(Math.max(...r.phases.map((p) => p.peakOpenWebSockets)))]);
-    out.push(table(['figure', 'value'], rows));
+    out.push(renderTable(['figure', 'value'], rows, FIGURES));
     if (r.hops) out.push(`hop: ${r.hops.definition}; ${r.hops.overall.count} hops`);
     if (r.hops) out.push(`slowest hops: ${slowestEdges(r.hops)}`);
   }
@@ -66,7 +69,7 @@ export function renderReport(r: BenchResult): string {
     };
     out.push(`\nprocesses (CPU % of one core; peak RSS over the run)\n`);
     out.push(
-      table(
+      renderTable(
         [
           'process',
           'pid',
@@ -85,6 +88,7 @@ export function renderReport(r: BenchResult): string {
           p.cpuSeconds.toFixed(2),
           formatBytes(Math.max(p.peakRssBytes, 0)),
         ]),
+        FIGURES,
       ),
     );
   }
@@ -127,7 +131,7 @@ export function renderReport(r: BenchResult): string {
     out.push(
       `\nlimits side by side (ours at ${r.busAtSaturation ? 'the saturation phase' : 'the load phase'}; the limit on the same machine, same client loop)\n`,
     );
-    out.push(table(['path', 'ours', 'limit', 'ours/limit'], limits));
+    out.push(renderTable(['path', 'ours', 'limit', 'ours/limit'], limits, FIGURES));
     out.push(
       "limits: bare node:http server in its own process; raw ioredis pipelined XADD (batches of 500) and XREADGROUP COUNT 100 + XACK, on the stack's Redis.",
     );
@@ -142,7 +146,7 @@ export function renderReport(r: BenchResult): string {
       `\nsteps (each ≥ ${(s.stepMs / 1000).toFixed(0)} s and ≥ 100 orders; doubling, then two bisections; ${s.criterion}; threshold ${s.thresholdMs} ms)\n`,
     );
     out.push(
-      table(
+      renderTable(
         [
           'offered/s',
           'accepted/s',
@@ -163,6 +167,7 @@ export function renderReport(r: BenchResult): string {
           formatMs(p.postToDelivered.p99),
           p.broke ?? 'ok',
         ]),
+        FIGURES,
       ),
     );
     out.push(

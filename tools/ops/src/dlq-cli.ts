@@ -1,5 +1,5 @@
-import { ConfigError, connectRedis, errorMessage, loadConfig } from '@pizza/shared';
-import { parseDlqArgs, UsageError, USAGE, type DlqCommand } from './dlq/args';
+import { ConfigError, connectRedis, errorMessage, loadConfig, UsageError } from '@pizza/shared';
+import { parseDlqArgs, USAGE, type DlqCommand } from './dlq/args';
 import { runDlq, type Output } from './dlq/run';
 import { DlqEnv } from './config';
 

@@ -1,11 +1,11 @@
-import { ConfigError, connectMongo, createLogger, errorMessage, EventBus, loadConfig } from '@pizza/shared';
+import { ConfigError, connectMongo, createLogger, errorMessage, EventBus, loadConfig, renderTable } from '@pizza/shared';
 import type { Output } from './dlq/run';
 import type { RefillChange } from './domain/refill';
 import { RefillEnv } from './config';
 import { opsOutbox } from './outbox';
 import { refillStock } from './refill';
 import { relayUntilPublished } from './relay';
-import { renderTable } from './table';
+
 
 export function formatChanges(changes: readonly RefillChange[]): string {
   if (changes.length === 0) return 'nothing to refill';
