@@ -43,3 +43,25 @@ export function renderTable(
   const rule = style.rule ? [widths.map((w) => '─'.repeat(w)).join('  ')] : [];
   return [line(headers), ...rule, ...rows.map(line)].join('\n');
 }
+
+/** Where a command writes: results to `out`, problems to `err` (tests pass their own). */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processOutput: Output = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+/** Runs a command as the process: what `main` resolves to is the exit code; a crash is printed and exits 1. */
+export function runCommand(main: () => Promise<number>): void {
+  main().then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -281,7 +281,7 @@ describe('Helm chart charts/orders-project', () => {
     expect((cron.spec as { schedule: string }).schedule).toBe('0 */2 * * *');
     expect((cron.spec as { concurrencyPolicy: string }).concurrencyPolicy).toBe('Forbid');
     const container = mainContainer(cron);
-    expect(container.image).toBe('pizza-events/ops:1.0.0');
+    expect(container.image).toBe('pizza-events/orders:1.0.0');
     expect(container.command).toEqual(['node', processNamed('stock-refill').bundle]);
     const env = resolveEnv(container, all);
     expect(processNamed('stock-refill').required.filter((v) => !env[v])).toEqual([]);
@@ -314,7 +314,7 @@ describe('Helm chart charts/orders-project', () => {
       expect(mainContainer(orders).image).toBe('registry.example/acme/pizza-events/orders:2.3.4');
       expect((orders.spec as { replicas: number }).replicas).toBe(4);
       const cron = named(objs, 'CronJob', `${RELEASE}-stock-refill`);
-      expect(mainContainer(cron).image).toBe('registry.example/acme/pizza-events/ops:2.3.4');
+      expect(mainContainer(cron).image).toBe('registry.example/acme/pizza-events/orders:2.3.4');
       expect((cron.spec as { schedule: string }).schedule).toBe('*/30 * * * *');
     });
 

@@ -18,5 +18,9 @@ test('a fired timer writes its entry with the firing time, formatted from the cl
 
   expect(await store.fireDue(10)).toEqual({ popped: 1, written: 1, nextDueInMs: undefined });
   const [[, list]] = (await redis.client.xrange(STREAMS.orderStatus, '-', '+')) as [[string, string[]]];
-  expect(fieldsFromList(list)).toEqual({ event_id: 'e-1', timestamp: '2031-02-03T04:05:06.789Z', payload: '{}' });
+  expect(fieldsFromList(list)).toEqual({
+    event_id: 'e-1',
+    timestamp: '2031-02-03T04:05:06.789Z',
+    payload: '{}',
+  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { startStack, type Stack } from '@pizza/stack';
 import { connectMongo } from '@pizza/shared';
+import { collections } from '@pizza/orders/src/store/collections';
 import type { ProcessTarget } from './sampler';
 
 /**
@@ -47,7 +48,7 @@ function stackProcesses(stack: Stack): ProcessTarget[] {
 async function raiseStock(stack: Stack): Promise<void> {
   const mongo = await connectMongo(stack.mongoUrl, stack.mongoDb, 'bench');
   try {
-    await mongo.db.collection('menu').updateMany({}, { $max: { stock: BENCH_STOCK } });
+    await collections(mongo.db).menu.updateMany({}, { $max: { stock: BENCH_STOCK } });
   } finally {
     await mongo.close();
   }

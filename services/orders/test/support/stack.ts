@@ -11,7 +11,7 @@ import {
   type RunningService,
 } from '@pizza/shared';
 import { start } from '../../src/main';
-import type { MenuDoc } from '../../src/store/collections';
+import { collections, type MenuDoc } from '../../src/store/collections';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -91,11 +91,11 @@ export function menuItem(id: string, stock: number, overrides: Partial<MenuDoc> 
 
 /** Inserts menu items with ids unique to the test, so tests in one file never share stock. */
 export async function addItems(db: Db, ...items: MenuDoc[]): Promise<void> {
-  await db.collection<MenuDoc>('menu').insertMany(items);
+  await collections(db).menu.insertMany(items);
 }
 
 export async function stockOf(db: Db, id: string): Promise<number | undefined> {
-  return (await db.collection<MenuDoc>('menu').findOne({ _id: id }))?.stock;
+  return (await collections(db).menu.findOne({ _id: id }))?.stock;
 }
 
 export function uid(prefix: string): string {

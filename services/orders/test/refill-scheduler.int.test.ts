@@ -1,13 +1,15 @@
 import { join } from 'node:path';
-import { spawnChild, waitForLine } from '@pizza/stack';
+import { listeningPort, spawnChild, waitForLine } from '@pizza/stack';
 import { waitFor } from '@pizza/shared/testing';
 import { startScheduler, type RunningScheduler } from '../src/refill-scheduler';
-import { menuDoc, runCli } from './helpers';
-import { useStack } from './infra';
+import { menuItem } from './support/stack';
+import { runOrdersScript, useRefillStack } from './support/refill-stack';
 
 jest.setTimeout(60_000);
 
-const stack = useStack();
+const stack = useRefillStack();
+const menuDoc = (id: string, stock: number, targetStock: number) =>
+  menuItem(id, stock, { target_stock: targetStock });
 const running: RunningScheduler[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.stop()));
@@ -61,11 +63,11 @@ describe('stock refill scheduler', () => {
       },
     );
     try {
-      const line = await waitForLine(child, (l) => l.includes('listening'), {
+      const line = await waitForLine(child, (l) => listeningPort(l) !== undefined, {
         timeoutMs: 30_000,
         what: 'scheduler',
       });
-      const { port } = JSON.parse(line) as { port: number };
+      const port = listeningPort(line);
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status).toBe(200);
       child.child.stdout?.resume();
       child.child.kill('SIGTERM');
@@ -76,7 +78,7 @@ describe('stock refill scheduler', () => {
   });
 
   test('an invalid STOCK_REFILL_CRON stops the process with exit 1 naming it', async () => {
-    const result = await runCli('refill-scheduler.ts', [], {
+    const result = await runOrdersScript('refill-scheduler.ts', [], {
       ...stack.env,
       STOCK_REFILL_CRON: 'every tuesday',
     });

@@ -1,13 +1,15 @@
 import { EventBus, inTransaction, STREAMS } from '@pizza/shared';
-import { OPS_OUTBOX, opsOutbox } from '../src/outbox';
-import { refillStock } from '../src/refill';
-import { relayUntilPublished } from '../src/relay';
-import { menuDoc, runCli, silentLogger } from './helpers';
-import { useStack } from './infra';
+import { refillStock } from '../src/stock-refill/refill-stock';
+import { relayUntilPublished } from '../src/stock-refill/relay';
+import { ordersOutbox } from '../src/store/outbox';
+import { menuItem } from './support/stack';
+import { runOrdersScript, silentLogger, useRefillStack } from './support/refill-stack';
 
 jest.setTimeout(60_000);
 
-const stack = useStack();
+const stack = useRefillStack();
+const menuDoc = (id: string, stock: number, targetStock: number) =>
+  menuItem(id, stock, { target_stock: targetStock });
 const seed = () =>
   stack.menu.insertMany([
     menuDoc('margherita', 3, 20),
@@ -27,7 +29,7 @@ describe('refillStock', () => {
 
   test('items below target go back to exactly their target, the others are untouched, and one event says so', async () => {
     await seed();
-    const outbox = opsOutbox({ db: stack.mongo.db, bus, logger: silentLogger });
+    const outbox = ordersOutbox({ db: stack.mongo.db, bus, logger: silentLogger });
     const now = new Date('2025-03-01T10:00:00.000Z');
     const result = await refillStock({ client: stack.mongo.client, db: stack.mongo.db, outbox, now });
     const items = [
@@ -42,26 +44,26 @@ describe('refillStock', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       event_id: result.eventId,
-      source: 'ops',
+      source: 'orders',
       payload: { items, at: now.toISOString() },
     });
-    expect(await stack.mongo.db.collection(OPS_OUTBOX.collection).countDocuments()).toBe(0);
+    expect(await stack.outboxed.countDocuments()).toBe(0);
   });
 
   test('when run again with nothing below target, then nothing changes and no event is written', async () => {
     await seed();
-    const outbox = opsOutbox({ db: stack.mongo.db, bus, logger: silentLogger });
+    const outbox = ordersOutbox({ db: stack.mongo.db, bus, logger: silentLogger });
     const first = await refillStock({ client: stack.mongo.client, db: stack.mongo.db, outbox });
     await relayUntilPublished(outbox, stack.mongo.db, first.eventId!, { timeoutMs: 10_000 });
     const second = await refillStock({ client: stack.mongo.client, db: stack.mongo.db, outbox });
     expect(second).toEqual({ changes: [] });
-    expect(await stack.mongo.db.collection(OPS_OUTBOX.collection).countDocuments()).toBe(0);
+    expect(await stack.outboxed.countDocuments()).toBe(0);
     expect(await stack.redis.xlen(STREAMS.menu)).toBe(1);
   });
 
   test('when orders race the refill, then every committed decrement shows in from/to: none is lost', async () => {
     await stack.menu.insertOne(menuDoc('margherita', 5, 100));
-    const outbox = opsOutbox({ db: stack.mongo.db, bus, logger: silentLogger });
+    const outbox = ordersOutbox({ db: stack.mongo.db, bus, logger: silentLogger });
     const order = () =>
       inTransaction(stack.mongo.client, async (session) => {
         const r = await stack.menu.updateOne(
@@ -88,7 +90,7 @@ describe('refillStock', () => {
 describe('npm run stock:refill', () => {
   test('prints what changed, publishes menu.restocked and exits 0; a second run prints nothing to refill', async () => {
     await seed();
-    const first = await runCli('refill-cli.ts', [], stack.env, 60_000);
+    const first = await runOrdersScript('refill.ts', [], stack.env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const lines = first.stdout.trim().split('\n');
@@ -99,7 +101,7 @@ describe('npm run stock:refill', () => {
     const [event] = await stack.restockedEvents();
     expect(event?.payload.items.map((i) => i.item_id)).toEqual(['calzone', 'margherita']);
 
-    const second = await runCli('refill-cli.ts', [], stack.env, 60_000);
+    const second = await runOrdersScript('refill.ts', [], stack.env);
     expect(second.code).toBe(0);
     expect(second.stdout.trim()).toBe('nothing to refill');
     expect(await stack.redis.xlen(STREAMS.menu)).toBe(1);
@@ -108,26 +110,52 @@ describe('npm run stock:refill', () => {
   test('an event an earlier run left in the outbox is published by the next run, even with nothing to refill', async () => {
     await stack.menu.insertOne(menuDoc('cola', 1, 9));
     const bus = new EventBus({ redisUrl: stack.env.REDIS_URL!, logger: silentLogger, name: 'refill-test' });
-    const outbox = opsOutbox({ db: stack.mongo.db, bus, logger: silentLogger });
+    const outbox = ordersOutbox({ db: stack.mongo.db, bus, logger: silentLogger });
     const crashed = await refillStock({ client: stack.mongo.client, db: stack.mongo.db, outbox }); // never relayed
     await bus.close();
-    const next = await runCli('refill-cli.ts', [], stack.env, 60_000);
+    const next = await runOrdersScript('refill.ts', [], stack.env);
     expect(next.code).toBe(0);
     expect(next.stdout.trim()).toBe('nothing to refill');
     expect((await stack.restockedEvents()).map((e) => e.event_id)).toEqual([crashed.eventId]);
-    expect(await stack.mongo.db.collection(OPS_OUTBOX.collection).countDocuments()).toBe(0);
+    expect(await stack.outboxed.countDocuments()).toBe(0);
   });
 
   test('with a bad or missing variable it exits 1 naming it', async () => {
-    const badMongo = await runCli('refill-cli.ts', [], { ...stack.env, MONGO_URL: 'http://nope' });
+    const badMongo = await runOrdersScript('refill.ts', [], { ...stack.env, MONGO_URL: 'http://nope' });
     expect(badMongo.code).toBe(1);
     expect(badMongo.stderr).toContain('MONGO_URL');
-    const noRedis = await runCli('refill-cli.ts', [], {
+    const noRedis = await runOrdersScript('refill.ts', [], {
       MONGO_URL: stack.env.MONGO_URL!,
       MONGO_DB: stack.dbName,
     });
     expect(noRedis.code).toBe(1);
     expect(noRedis.stderr).toContain('REDIS_URL');
     expect(await stockOf()).toEqual({});
+  });
+
+  test('an argument is refused with exit 2 and the usage, before anything changes', async () => {
+    await seed();
+    const result = await runOrdersScript('refill.ts', ['--dry-run'], stack.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("stock-refill: Unknown option '--dry-run'");
+    expect(result.stderr).toContain('usage: npm run stock:refill');
+    expect((await stockOf()).margherita).toBe(3);
+  });
+
+  test('while the order service relays the outbox, its relay publishes the refill event and the run still ends', async () => {
+    await seed();
+    const bus = new EventBus({ redisUrl: stack.env.REDIS_URL!, logger: silentLogger, name: 'orders-relay' });
+    const serviceRelay = ordersOutbox({ db: stack.mongo.db, bus, logger: silentLogger });
+    serviceRelay.start(); // holds the lease, as the running order service would
+    try {
+      const run = await runOrdersScript('refill.ts', [], stack.env);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(await stack.restockedEvents()).toHaveLength(1);
+      expect(await stack.outboxed.countDocuments()).toBe(0);
+    } finally {
+      await serviceRelay.stop();
+      await bus.close();
+    }
   });
 });

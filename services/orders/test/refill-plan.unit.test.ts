@@ -1,4 +1,4 @@
-import { planRefill } from '../src/domain/refill';
+import { planRefill } from '../src/stock-refill/plan';
 
 describe('planning a stock refill', () => {
   test('given items below, at and above target, when planned, then only those below go back to exactly their target', () => {

@@ -1,5 +1,5 @@
 import { counter, errorMessage, type Logger } from '@pizza/shared';
-import { refillStock, type RefillDeps, type RefillResult } from './refill';
+import { refillStock, type RefillDeps, type RefillResult } from './refill-stock';
 
 export type RunOutcome = 'ok' | 'failed' | 'skipped';
 
@@ -8,14 +8,19 @@ const runs = () =>
 
 /**
  * Runs refills one at a time for the scheduler: a tick that comes while a refill is still running is
- * skipped (and counted), a failed refill is logged and counted without stopping the process.
+ * skipped (and counted), a failed refill is logged and counted without stopping the process. After a refill
+ * that wrote an event, `publish` sees it out of the outbox (a failure there only delays it: it stays in the
+ * outbox for the next relay).
  */
 export class RefillRunner {
   private inFlight: Promise<RunOutcome> | undefined;
   private readonly runs = runs();
 
   constructor(
-    private readonly deps: Omit<RefillDeps, 'now'> & { logger: Logger; afterCommit?: () => void },
+    private readonly deps: Omit<RefillDeps, 'now'> & {
+      logger: Logger;
+      publish(eventId: string): Promise<void>;
+    },
   ) {}
 
   run(): Promise<RunOutcome> {
@@ -42,12 +47,16 @@ export class RefillRunner {
       this.runs.inc({ result: 'failed' });
       return 'failed';
     }
-    if (result.eventId) this.deps.afterCommit?.();
     this.deps.logger.info(
       { changes: result.changes, event_id: result.eventId },
       `stock refill: ${result.changes.length} item(s) refilled`,
     );
     this.runs.inc({ result: 'ok' });
+    if (result.eventId) {
+      await this.deps.publish(result.eventId).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error, event_id: result.eventId }, 'menu.restocked not published yet');
+      });
+    }
     return 'ok';
   }
 }

@@ -1,8 +1,9 @@
 import { runMain, startService, type RunningService } from '@pizza/shared';
 import { createTask, type ScheduledTask } from 'node-cron';
-import { SchedulerEnv } from './config';
-import { opsOutbox } from './outbox';
-import { RefillRunner, type RunOutcome } from './refill-runner';
+import { SchedulerEnv } from './stock-refill/config';
+import { relayUntilPublished } from './stock-refill/relay';
+import { RefillRunner, type RunOutcome } from './stock-refill/runner';
+import { ordersOutbox } from './store/outbox';
 
 export interface RunningScheduler extends RunningService {
   /** Runs one refill now, under the same one-at-a-time rule as the cron ticks. */
@@ -10,10 +11,10 @@ export interface RunningScheduler extends RunningService {
 }
 
 /**
- * The stock refill on a schedule (STOCK_REFILL_CRON, default every two hours), for docker-compose where
- * there is no CronJob. Health, readiness and metrics on HTTP_PORT; never two refills at once; on SIGTERM
- * it stops the schedule, waits for a running refill, stops the outbox relay and closes (an event still in
- * the outbox stays there for the next relay).
+ * The order service's stock refill on a schedule (STOCK_REFILL_CRON, default every two hours), for
+ * docker-compose where there is no CronJob. Health, readiness and metrics on HTTP_PORT; never two refills at
+ * once. It relays the outbox only until its own event is out, so the order service's relay keeps the lease
+ * the rest of the time. On SIGTERM it stops the schedule, waits for a running refill and closes.
  */
 export async function startScheduler(env: NodeJS.ProcessEnv = process.env): Promise<RunningScheduler> {
   let runner: RefillRunner | undefined;
@@ -22,19 +23,18 @@ export async function startScheduler(env: NodeJS.ProcessEnv = process.env): Prom
     schema: SchedulerEnv,
     env,
     async setup({ config, logger, bus }, mongo) {
-      const outbox = opsOutbox({ db: mongo.db, bus, logger });
+      const outbox = ordersOutbox({ db: mongo.db, bus, logger });
       const refills = new RefillRunner({
         client: mongo.client,
         db: mongo.db,
         outbox,
         logger,
-        afterCommit: () => outbox.wake(),
+        publish: (eventId) => relayUntilPublished(outbox, mongo.db, eventId),
       });
       runner = refills;
       let task: ScheduledTask | undefined;
       return {
         start: async () => {
-          outbox.start();
           task = createTask(config.STOCK_REFILL_CRON, () => refills.run(), { name: 'stock-refill' });
           await task.start();
           logger.info(
@@ -45,7 +45,6 @@ export async function startScheduler(env: NodeJS.ProcessEnv = process.env): Prom
         stop: async () => {
           await task?.destroy();
           await refills.idle();
-          await outbox.stop();
         },
       };
     },
