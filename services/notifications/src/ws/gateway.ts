@@ -1,13 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { Logger } from '@pizza/shared';
+import { trackingTokenMatches, type Logger } from '@pizza/shared';
 import type { TrackingState } from '../domain/tracking';
 import { parseTrackingUrl, type TrackingTarget } from '../domain/tracking-url';
 import type { GatewayMetrics } from '../metrics';
 import type { CachedOrder } from '../store/tracking-cache';
 import { ClientRegistry } from './registry';
-import { tokenMatches } from './token';
 import { TrackedClient } from './tracked-client';
 
 export interface GatewayOptions {
@@ -170,7 +169,7 @@ export class TrackingGateway {
       if (client.closed) return;
       if (this.stopping) return client.goAway();
       if (cached) {
-        if (!tokenMatches(token, cached.tokenHash)) return client.rejectNotFound();
+        if (!trackingTokenMatches(token, cached.tokenHash)) return client.rejectNotFound();
         return client.authorize(cached.state);
       }
       const left = deadline - Date.now();
