@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Cents } from './money';
 import { DeliveryStatus, OrderStatus } from './statuses';
 
-/** Request and response bodies of the public HTTP API (CONTRACT.md). All JSON is snake_case. */
+/** Request and response bodies of the public HTTP API (docs/contract.md). All JSON is snake_case. */
 
 export const LIMITS = {
   maxLines: 20,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DeliveryStatus, OrderStatus } from './statuses';
 
-/** WebSocket `/ws/v1/order-tracking/{order_id}?token=T` (CONTRACT.md). */
+/** WebSocket `/ws/v1/order-tracking/{order_id}?token=T` (docs/contract.md). */
 export const WS_TRACKING_PATH = '/ws/v1/order-tracking/';
 export const WS_CLOSE_NOT_FOUND = 4404;
 
