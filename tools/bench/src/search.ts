@@ -1,4 +1,5 @@
 import type { MenuItem } from '@pizza/shared/contract';
+import type { BenchArgs } from './args';
 import type { HttpClient } from './http-client';
 import type { AcceptedOrder, UnansweredOrder } from './orders';
 import { runPhase, type PhaseResult } from './phase';
@@ -15,20 +16,11 @@ export const SUSTAINED_CRITERION =
 export const OBJECTIVE_CRITERION =
   'knee: the highest sustained step whose POST p99 and POST→first-push p99 stay within the threshold';
 
-export interface SearchOptions {
-  startRate: number;
-  maxRate: number;
-  stepOrders: number;
-  /** Shortest step. */
-  stepMs: number;
-  /** Bisection steps between the last sustained rate and the first failed one. */
-  refine: number;
-  backlogMs: number;
-  thresholdMs: number;
-  settleMs: number;
-  probes?: Probes;
-  log: (msg: string) => void;
-}
+/** The search's part of the command line (`refine`: bisection steps; `stepMs`: shortest step). */
+export type SearchOptions = Pick<
+  BenchArgs,
+  'startRate' | 'maxRate' | 'stepOrders' | 'stepMs' | 'refine' | 'backlogMs' | 'thresholdMs' | 'settleMs'
+> & { probes?: Probes; log: (msg: string) => void };
 
 export interface StepPoint {
   offered: number;

@@ -1,5 +1,6 @@
 import { compareSides, markdownTable } from '../src/compare';
 import type { OrderCost } from '../src/cost';
+import { newCounts } from '../src/orders';
 import type { PhaseResult } from '../src/phase';
 import type { ScenarioResult } from '../src/results';
 import { summarize } from '../src/stats';
@@ -25,16 +26,7 @@ function phase(
     durationMs: 60_000,
     elapsedMs: 60_000,
     window: { fromMs: 0, toMs: 60_000 },
-    counts: {
-      sent: 100,
-      accepted: 100,
-      outOfStock: 0,
-      otherClientErrors: 0,
-      shed: 0,
-      serverErrors: 0,
-      connectionErrors: 0,
-      retries: 0,
-    },
+    counts: { ...newCounts(), sent: 100, accepted: 100 },
     skippedArrivals: 0,
     acceptedPerSecond: rate,
     deliveredPerSecond: figures.delivered,

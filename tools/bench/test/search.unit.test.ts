@@ -1,3 +1,4 @@
+import { newCounts } from '../src/orders';
 import type { PhaseResult } from '../src/phase';
 import { stepDurationMs, whyNotSustained, whyOverObjective } from '../src/search';
 import { summarize } from '../src/stats';
@@ -6,16 +7,7 @@ const base: Pick<
   PhaseResult,
   'counts' | 'skippedArrivals' | 'drainMs' | 'post' | 'postToFirstPush' | 'trackers'
 > = {
-  counts: {
-    sent: 1000,
-    accepted: 1000,
-    outOfStock: 0,
-    otherClientErrors: 0,
-    shed: 0,
-    serverErrors: 0,
-    connectionErrors: 0,
-    retries: 0,
-  },
+  counts: { ...newCounts(), sent: 1000, accepted: 1000 },
   skippedArrivals: 0,
   drainMs: 100,
   post: summarize([5, 10]),
