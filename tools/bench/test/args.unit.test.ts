@@ -1,94 +1,72 @@
 import { UsageError } from '@pizza/shared';
 import { parseArgs } from '../src/args';
-import { parseFanoutArgs } from '../src/fanout/args';
 
-describe('npm run bench arguments', () => {
-  test('no arguments: 10 orders/s for 20 s, warm-up, saturation and baselines on', () => {
-    expect(parseArgs([], {})).toMatchObject({
-      shape: { kind: 'rate', rate: 10 },
-      durationMs: 20_000,
-      warmupMs: 3_000,
-      saturateMs: 5_000,
-      saturateConcurrency: 16,
-      steps: false,
+describe('bench arguments', () => {
+  test('defaults: 60 s phases at 10 and 20/s, 1,000-order steps, 60 s sustained, 30 s at 2× saturation', () => {
+    const a = parseArgs([], {});
+    expect(a).toMatchObject({
+      rates: [10, 20],
+      durationMs: 60_000,
+      search: true,
+      stepOrders: 1000,
+      sustainMs: 60_000,
+      overloadMs: 30_000,
+      overloadFactor: 2,
       baselines: true,
-      outDir: 'bench-results',
-      pids: [],
-      help: false,
     });
   });
 
-  test('each option lands in its field, durations in milliseconds', () => {
-    const args = parseArgs(
+  test('quick modes shorten every part', () => {
+    const a = parseArgs(
       [
-        '--concurrency',
-        '8',
+        '--rates',
+        '5',
         '--duration',
-        '1500ms',
-        '--warmup',
+        '2s',
+        '--step-orders',
+        '20',
+        '--sustain',
+        '3s',
+        '--overload',
         '0',
-        '--steps',
-        '--step-duration',
-        '2m',
-        '--threshold',
-        '250',
-        '--url',
-        'http://127.0.0.1:8080',
-        '--redis-url',
-        'redis://localhost:6379',
-        '--pids',
-        '12,34',
         '--no-baselines',
-        '--out',
-        'tmp/results',
+        '--baseline-ref',
+        'main',
       ],
       {},
     );
-    expect(args).toMatchObject({
-      shape: { kind: 'concurrency', concurrency: 8 },
-      durationMs: 1_500,
-      warmupMs: 0,
-      steps: true,
-      stepMs: 120_000,
-      thresholdMs: 250,
-      url: 'http://127.0.0.1:8080',
-      redisUrl: 'redis://localhost:6379',
-      pids: [12, 34],
+    expect(a).toMatchObject({
+      rates: [5],
+      durationMs: 2000,
+      stepOrders: 20,
+      sustainMs: 3000,
+      overloadMs: 0,
       baselines: false,
-      outDir: 'tmp/results',
+      baselineRef: 'main',
     });
   });
 
   test.each([
-    [['--rat', '5'], /Unknown option '--rat'/],
-    [['--rate'], /--rate/],
-    [['extra'], /Unexpected argument 'extra'/],
-    [['--rate', '0'], /--rate needs a positive number, got 0/],
-    [['--duration', 'soon'], /--duration: not a duration: soon/],
-    [['--rate', '5', '--concurrency', '2'], /exclude each other/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--rates', '0'], /--rates needs a positive number/],
+    [['--duration', 'soon'], /--duration: not a duration/],
     [['--url', 'http://example.com'], /loopback/],
-  ])('%j is a usage error saying what is wrong', (argv, message) => {
+    [['--url', 'http://localhost:8080', '--baseline-ref', 'main'], /drop --url/],
+    [['--pids', '1'], /only go with --url/],
+    [['--refine', '1.5'], /--refine/],
+  ])('%j is a usage error', (argv, message) => {
     expect(() => parseArgs(argv, {})).toThrow(UsageError);
     expect(() => parseArgs(argv, {})).toThrow(message);
   });
-});
 
-describe('npm run bench:ws arguments', () => {
-  test('defaults and options', () => {
-    expect(parseFanoutArgs([])).toEqual({ goal: 10_000, rate: 2_000, outDir: 'bench-results' });
-    expect(parseFanoutArgs(['--connections', '50', '--rate', '10', '--out', 'x'])).toEqual({
-      goal: 50,
-      rate: 10,
-      outDir: 'x',
+  test('with --url, Redis and MongoDB default to REDIS_URL and MONGO_URL', () => {
+    const a = parseArgs(['--url', 'http://localhost:8080'], {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      MONGO_URL: 'mongodb://127.0.0.1:27017/?replicaSet=rs0',
     });
-  });
-
-  test.each([
-    [['--connection', '5'], /Unknown option '--connection'/],
-    [['--connections', '0'], /--connections needs a positive integer/],
-    [['--rate', 'fast'], /--rate needs a positive number/],
-  ])('%j is a usage error', (argv, message) => {
-    expect(() => parseFanoutArgs(argv)).toThrow(UsageError);
-    expect(() => parseFanoutArgs(argv)).toThrow(message);
+    expect(a).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      mongoUrl: 'mongodb://127.0.0.1:27017/?replicaSet=rs0',
+    });
   });
 });

@@ -11,7 +11,6 @@ export interface GatewayProcess {
 
 const ROOT = resolve(__dirname, '../../../..');
 
-
 export async function startGatewayProcess(
   redisUrl: string,
   env: Record<string, string> = {},
