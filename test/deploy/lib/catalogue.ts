@@ -148,6 +148,7 @@ export const APP_METRICS: Readonly<Record<string, MetricType>> = {
   bus_handler_duration_seconds: 'histogram',
   bus_group_lag: 'gauge',
   bus_group_pending: 'gauge',
+  bus_stream_length: 'gauge',
   orders_created_total: 'counter',
   orders_rejected_total: 'counter',
   outbox_oldest_unpublished_age_seconds: 'gauge',
