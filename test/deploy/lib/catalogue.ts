@@ -155,6 +155,7 @@ export const APP_METRICS: Readonly<Record<string, MetricType>> = {
   ws_connections_open: 'gauge',
   ws_messages_pushed_total: 'counter',
   ws_push_latency_seconds: 'histogram',
+  ws_clients_dropped_total: 'counter',
 };
 
 /** prom-client 15's collectDefaultMetrics(). */
