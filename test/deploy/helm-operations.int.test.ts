@@ -245,6 +245,19 @@ describe('autoscaling', () => {
       named(all, 'HorizontalPodAutoscaler', `${RELEASE}-notifications`);
     });
 
+    it('a disabled service gets neither a ServiceMonitor nor an autoscaler', () => {
+      const objs = render({
+        values: {
+          ...autoscaled,
+          keda: { enabled: true },
+          monitoring: { serviceMonitors: { enabled: true } },
+          simulator: { enabled: false, autoscaling: { enabled: true } },
+        },
+      });
+      expect(objs.filter((o) => o.metadata.name === `${RELEASE}-simulator`)).toEqual([]);
+      named(objs, 'ScaledObject', `${RELEASE}-delivery`);
+    });
+
     it('KEDA alone scales nothing: each service still opts in', () => {
       const keda = render({ values: { keda: { enabled: true } } });
       expect(ofKind(keda, 'ScaledObject')).toEqual([]);
