@@ -148,12 +148,14 @@ export const APP_METRICS: Readonly<Record<string, MetricType>> = {
   bus_handler_duration_seconds: 'histogram',
   bus_group_lag: 'gauge',
   bus_group_pending: 'gauge',
+  bus_stream_length: 'gauge',
   orders_created_total: 'counter',
   orders_rejected_total: 'counter',
   outbox_oldest_unpublished_age_seconds: 'gauge',
   ws_connections_open: 'gauge',
   ws_messages_pushed_total: 'counter',
   ws_push_latency_seconds: 'histogram',
+  ws_clients_dropped_total: 'counter',
 };
 
 /** prom-client 15's collectDefaultMetrics(). */
