@@ -36,8 +36,8 @@ return 1
 /**
  * fire_due_timers: pop up to ARGV[1] due timers and XADD their entries, atomically.
  * KEYS[1] due set, KEYS[2] timer entries, KEYS[3..] the streams a timer may write to (anything else is dropped)
- * ARGV[1] batch size, ARGV[2] stream MAXLEN (approximate), ARGV[3] fired-marker key prefix,
- * ARGV[4] fired-marker TTL in seconds
+ * ARGV[1] batch size, ARGV[2] fired-marker key prefix, ARGV[3] fired-marker TTL in seconds.
+ * No MAXLEN on the XADD: the bus's trimmer trims these streams, and only below what every group acknowledged.
  * Returns {timers popped, events written, ms until the next timer is due or -1 when none is pending}.
  * The fired marker (a key per timer, with a TTL) makes a simulate event redelivered after its timer fired
  * a no-op instead of a second firing.
@@ -76,13 +76,13 @@ for _, id in ipairs(due) do
       for i = 1, #fields - 1, 2 do
         if fields[i] == 'timestamp' then fields[i + 1] = iso(now) end
       end
-      redis.call('XADD', entry.stream, 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
+      redis.call('XADD', entry.stream, '*', unpack(fields))
       written = written + 1
     end
   end
   redis.call('ZREM', KEYS[1], id)
   redis.call('HDEL', KEYS[2], id)
-  redis.call('SET', ARGV[3] .. id, '1', 'EX', tonumber(ARGV[4]))
+  redis.call('SET', ARGV[2] .. id, '1', 'EX', tonumber(ARGV[3]))
 end
 local nextDue = -1
 local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')

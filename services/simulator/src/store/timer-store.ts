@@ -35,10 +35,7 @@ type Commands = {
 export class TimerStore {
   private readonly commands: Commands;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly options: { maxLen: number },
-  ) {
+  constructor(private readonly redis: Redis) {
     redis.defineCommand('simScheduleTimer', { numberOfKeys: 4, lua: SCHEDULE_TIMER });
     redis.defineCommand('simFireDueTimers', {
       numberOfKeys: 2 + TARGET_STREAMS.length,
@@ -74,7 +71,6 @@ export class TimerStore {
       TIMER_KEYS.entries,
       ...TARGET_STREAMS,
       batchSize,
-      this.options.maxLen,
       TIMER_KEYS.firedPrefix,
       MEMORY_TTL_SECONDS,
     );
