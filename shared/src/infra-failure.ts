@@ -25,6 +25,12 @@ const MONGO_LABELS = ['TransientTransactionError', 'UnknownTransactionCommitResu
  * InterruptedDueToReplStateChange, NotPrimaryNoSecondaryOk, NotPrimaryOrSecondary. */
 const MONGO_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
+/**
+ * The driver sometimes re-wraps a network error and keeps only its message (a bulk write that lost its
+ * connection is a MongoBulkWriteError "read ECONNRESET", with no code and no cause).
+ */
+const MONGO_NETWORK_MESSAGE = /\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b|^connection .* (closed|timed out)|^Server selection timed out/;
+
 /** Redis replies that mean "not now" (BUSYGROUP is not one: `\b` keeps it out). */
 const REDIS_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF)\b/;
 /** ioredis's own: a closed connection, a command past `commandTimeout`, retries per request exhausted. */
@@ -43,12 +49,14 @@ function isOwnInfraFailure(error: ErrorLike): boolean {
   if (error instanceof DependencyUnavailableError) return true;
   if (typeof error.code === 'string' && NETWORK_CODES.has(error.code)) return true;
   if (typeof error.name === 'string' && (MONGO_ERROR_NAMES.has(error.name) || error.name === 'MaxRetriesPerRequestError')) return true;
-  if (typeof error.name === 'string' && error.name.startsWith('Mongo') && typeof error.code === 'number' && MONGO_CODES.has(error.code)) return true;
+  const mongo = typeof error.name === 'string' && error.name.startsWith('Mongo');
+  if (mongo && typeof error.code === 'number' && MONGO_CODES.has(error.code)) return true;
   if (typeof error.hasErrorLabel === 'function') {
     const has = error.hasErrorLabel as (label: string) => boolean;
     if (MONGO_LABELS.some((label) => has.call(error, label))) return true;
   }
   const message = typeof error.message === 'string' ? error.message : '';
+  if (mongo && MONGO_NETWORK_MESSAGE.test(message)) return true;
   return REDIS_REPLY.test(message) || REDIS_CLIENT.test(message);
 }
 

@@ -1,5 +1,6 @@
 import { ReplyError } from 'ioredis';
 import {
+  MongoBulkWriteError,
   MongoNetworkError,
   MongoNetworkTimeoutError,
   MongoOperationTimeoutError,
@@ -23,6 +24,7 @@ describe('isInfraFailure', () => {
     ['a socket timeout', systemError('ETIMEDOUT')],
     ['a name that does not resolve yet', systemError('EAI_AGAIN')],
     ['a MongoDB network error', new MongoNetworkError('connection 3 to 127.0.0.1:27017 closed')],
+    ['a bulk write that lost its connection', new MongoBulkWriteError(new MongoNetworkError('read ECONNRESET'), {} as never)],
     ['a MongoDB network timeout', new MongoNetworkTimeoutError('connection timed out')],
     ['no selectable MongoDB server', new MongoServerSelectionError('Server selection timed out after 3000 ms', noPrimary)],
     ['a closed MongoDB topology', new MongoTopologyClosedError()],
@@ -52,6 +54,7 @@ describe('isInfraFailure', () => {
     ['a generic AppError', new AppError('nope', { code: 'whatever', retryable: true })],
     ['a zod error', (() => { try { z.object({ a: z.string() }).parse({}); } catch (e) { return e; } })()],
     ['a duplicate key', serverError(11000)],
+    ['a bulk write refused by the server', new MongoBulkWriteError({ message: 'E11000 duplicate key error', code: 11000, writeErrors: [] }, {} as never)],
     ['a MongoDB server error without labels', serverError(2)],
     ['Redis BUSYGROUP (not BUSY)', new ReplyError('BUSYGROUP Consumer Group name already exists')],
     ['Redis NOGROUP (the consumer recreates its group instead)', new ReplyError("NOGROUP No such key 'x' or consumer group 'g'")],
