@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { freePort, startMongoLite, type MongoInstance } from '@pizza/stack';
 import { waitFor } from '@pizza/shared/testing';
 import { Customers } from './support/customers';
-import { badTimelines, deadLetterCount, deadLetterSummary, deliveryCounts, ordersInDb, stockDrift, stockLevels, waitDelivered } from './support/checks';
+import { ordersInDb, stockLevels } from './support/checks';
+import { settle } from './support/outcome';
 import { report, SIZE } from './support/scale';
 import { startChaosStack, type ChaosStack } from './support/stack';
 
@@ -66,13 +67,7 @@ afterAll(async () => {
     const acceptedWhileDown = customers.counts.accepted - acceptedBefore;
     await ordering;
 
-    const ids = customers.placed.map((o) => o.id);
-    const stuck = await waitDelivered(c.db, ids, 180_000);
-    const deliveries = await deliveryCounts(c.db, c.redis, ids);
-    const timelines = await badTimelines(c.db, ids);
-    const drift = stockDrift(before, await stockLevels(c.db), customers.taken());
-    const newOrders = (await ordersInDb(c.db)) - ordersBefore;
-    const deadLetters = await deadLetterCount(c.redis);
+    const outcome = await settle(c, customers, { stock: before, orders: ordersBefore });
     report('mongo-outage', {
       mongoDownMs: downMs,
       acceptedWhileDown,
@@ -80,30 +75,20 @@ afterAll(async () => {
       probeRetryAfter: probe.headers.get('retry-after'),
       probeMs,
       settledMs: Math.round(performance.now() - started),
-      ...customers.counts,
-      ordersInDb: newOrders,
-      delivered: ids.length - stuck.length,
-      notDelivered: stuck.length,
-      deliveriesNotOne: deliveries.notOne.length,
-      deliveryCreatedNotOne: deliveries.eventsNotOne.length,
-      badTimelines: timelines.length,
-      stockDrift: drift.length,
-      deadLetters,
+      ...outcome.counts,
     });
-    if (deadLetters) process.stdout.write(`dead letters: ${JSON.stringify(await deadLetterSummary(c.redis), null, 1)}\n`);
-    if (stuck.length || drift.length) process.stdout.write(`${c.lastLines()}\n`);
 
     expect(probe.status).toBe(503);
     expect(probe.headers.get('retry-after')).not.toBeNull();
     expect(probeMs).toBeLessThan(15_000);
     expect(customers.counts.unresolved).toBe(0);
-    expect(stuck).toEqual([]);
-    expect(newOrders).toBe(customers.counts.accepted);
-    expect(deliveries.notOne).toEqual([]);
-    expect(deliveries.eventsNotOne).toEqual([]);
-    expect(timelines).toEqual([]);
-    expect(drift).toEqual([]);
-    expect(deadLetters).toBe(0);
+    expect(outcome.stuck).toEqual([]);
+    expect(outcome.newOrders).toBe(customers.counts.accepted);
+    expect(outcome.deliveries.notOne).toEqual([]);
+    expect(outcome.deliveries.eventsNotOne).toEqual([]);
+    expect(outcome.timelines).toEqual([]);
+    expect(outcome.drift).toEqual([]);
+    expect(outcome.deadLetters).toBe(0);
   },
   480_000,
 );
