@@ -14,7 +14,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
     schema: SimulatorEnv,
     env,
     async setup({ config, bus, logger }) {
-      const store = new TimerStore(bus.redis, { maxLen: config.STREAM_MAXLEN });
+      const store = new TimerStore(bus.redis);
       const metrics = simulatorMetrics(() => store.pending());
       const loop = new FiringLoop({
         fireDue: (n) => store.fireDue(n),

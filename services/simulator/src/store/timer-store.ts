@@ -34,7 +34,7 @@ export class TimerStore {
 
   constructor(
     private readonly redis: Redis,
-    private readonly options: { maxLen: number; clock?: () => Date },
+    private readonly options: { clock?: () => Date } = {},
   ) {
     this.scheduleTimer = defineScript(redis, { name: 'schedule_timer', lua: SCHEDULE_TIMER, reply: z.number() });
     this.fireDueTimers = defineScript(redis, {
@@ -74,7 +74,7 @@ export class TimerStore {
     const firedAt = (this.options.clock?.() ?? new Date()).toISOString();
     const [popped, written, nextDue] = await this.fireDueTimers(
       [TIMER_KEYS.due, TIMER_KEYS.entries, ...TARGET_STREAMS],
-      [batchSize, this.options.maxLen, TIMER_KEYS.firedPrefix, MEMORY_TTL_SECONDS, firedAt],
+      [batchSize, TIMER_KEYS.firedPrefix, MEMORY_TTL_SECONDS, firedAt],
     );
     return { popped, written, nextDueInMs: nextDue < 0 ? undefined : nextDue };
   }
