@@ -38,7 +38,8 @@ describe('event bus', () => {
       await new Promise((r) => setImmediate(r));
     };
     for (const name of ['c1', 'c2']) {
-      await bus.consumer({ group: 'g', consumer: name, streams: [stream], batchSize: 5, handlers: { 'order.simulate': handler(name) }, ...fastRetry }).start();
+      // No reclaiming here: on a loaded machine a 50 ms claim idle would legitimately hand a slow entry to the other consumer.
+      await bus.consumer({ group: 'g', consumer: name, streams: [stream], batchSize: 5, handlers: { 'order.simulate': handler(name) }, ...fastRetry, claimIdleMs: 60_000 }).start();
     }
     const events = Array.from({ length: 200 }, () => orderSimulate());
     await bus.publish(events);
