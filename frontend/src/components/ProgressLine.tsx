@@ -1,3 +1,4 @@
+import type { CSSProperties } from 'react';
 import type { OrderStatus } from '@pizza/shared/contract';
 import { PROGRESS_STEPS } from '../tracking/reducer';
 import { statusLabel } from './statusText';
@@ -21,7 +22,11 @@ export function ProgressLine({ status, reachedAt }: ProgressLineProps) {
   const currentIndex = status === null || cancelled ? -1 : PROGRESS_STEPS.indexOf(status);
   return (
     <div>
-      <ol aria-label="Order progress" className="grid grid-cols-1 gap-3 sm:grid-cols-5 sm:gap-0">
+      <ol
+        aria-label="Order progress"
+        className="grid grid-cols-1 gap-3 sm:grid-cols-[repeat(var(--steps),minmax(0,1fr))] sm:gap-0"
+        style={{ '--steps': PROGRESS_STEPS.length } as CSSProperties}
+      >
         {PROGRESS_STEPS.map((step, index) => {
           const done = cancelled ? reachedAt[step] !== undefined : index <= currentIndex;
           const current = index === currentIndex;
