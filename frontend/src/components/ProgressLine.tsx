@@ -1,5 +1,5 @@
 import type { CSSProperties } from 'react';
-import type { OrderStatus } from '@pizza/shared/contract';
+import { ORDER_LIFECYCLE, type OrderStatus } from '@pizza/shared/contract';
 import { PROGRESS_STEPS } from '../tracking/reducer';
 import { statusLabel } from './statusText';
 
@@ -18,7 +18,7 @@ function timeOf(iso: string | undefined): string {
 
 /** The order's steps as a line of dots; a cancelled order shows where it stopped. */
 export function ProgressLine({ status, reachedAt }: ProgressLineProps) {
-  const cancelled = status === 'cancelled';
+  const cancelled = status === ORDER_LIFECYCLE.cancel.status;
   const currentIndex = status === null || cancelled ? -1 : PROGRESS_STEPS.indexOf(status);
   return (
     <div>

@@ -2,7 +2,9 @@ import WebSocket from 'ws';
 import { journeyText, LIFECYCLES, trackingJourney, TrackingMessage } from '@pizza/shared/contract';
 
 /** Every (status / delivery_status) step of an order, in the order a tracking client must see them. */
-export const FULL_JOURNEY: readonly string[] = trackingJourney(LIFECYCLES).map((step) => journeyText(step, '-'));
+export const FULL_JOURNEY: readonly string[] = trackingJourney(LIFECYCLES).map((step) =>
+  journeyText(step, '-'),
+);
 const DONE = FULL_JOURNEY[FULL_JOURNEY.length - 1];
 
 /** What one tracker saw of one order. Times are `performance.now()` milliseconds of this process. */
