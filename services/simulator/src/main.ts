@@ -1,9 +1,7 @@
 import { GROUPS, runMain, startService, STREAMS, type RunningService } from '@pizza/shared';
 import { SimulatorEnv } from './config';
 import { FiringLoop } from './firing-loop';
-import { onDeliverySimulate } from './handlers/delivery-simulate';
-import { onOrderCancelled } from './handlers/order-cancelled';
-import { onOrderSimulate } from './handlers/order-simulate';
+import { simulatorHandlers } from './handlers';
 import { simulatorMetrics } from './metrics';
 import { TimerStore } from './store/timer-store';
 
@@ -32,11 +30,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
           {
             group: GROUPS.simulator,
             streams: [STREAMS.simulateOrder, STREAMS.simulateDelivery, STREAMS.orders],
-            handlers: {
-              'order.simulate': onOrderSimulate(deps),
-              'delivery.simulate': onDeliverySimulate(deps),
-              'order.cancelled': onOrderCancelled(deps),
-            },
+            handlers: simulatorHandlers(deps),
           },
         ],
         start: () => loop.start(),
