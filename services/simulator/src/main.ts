@@ -6,6 +6,7 @@ import { onOrderCancelled } from './handlers/order-cancelled';
 import { onOrderSimulate } from './handlers/order-simulate';
 import { simulatorMetrics } from './metrics';
 import { TimerStore } from './store/timer-store';
+import { WakeUpSubscriber } from './wake-ups';
 
 /** The simulator: durable timers in Redis that advance orders and deliveries one step at a time. */
 export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
@@ -20,6 +21,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         fireDue: (n) => store.fireDue(n),
         logger,
         onFired: (n) => metrics.fired.inc(n),
+      });
+      const wakeUps = new WakeUpSubscriber({
+        redisUrl: config.REDIS_URL,
+        name: 'simulator',
+        logger,
+        onScheduled: (delayMs) => loop.wakeWithin(delayMs),
+        onResubscribed: () => loop.wake(),
       });
       const deps = {
         store,
@@ -39,9 +47,14 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
             },
           },
         ],
-        start: () => loop.start(),
+        // Subscribed before the first look, so no timer scheduled elsewhere falls between the two.
+        start: async () => {
+          await wakeUps.start();
+          loop.start();
+        },
         stop: async () => {
           await loop.stop();
+          await wakeUps.stop();
           metrics.release();
         },
       };

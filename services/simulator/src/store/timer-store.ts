@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { fieldsToList, STREAMS, type StreamFields } from '@pizza/shared';
 import { CANCEL_ORDER_TIMERS, FIRE_DUE_TIMERS, SCHEDULE_TIMER } from './timer-scripts';
 
@@ -8,6 +9,8 @@ export const TIMER_KEYS = {
   entries: 'sim:timers:entries',
   firedPrefix: 'sim:timers:fired:',
   cancelledPrefix: 'sim:cancelled:',
+  /** Pub/Sub channel: the delay in ms of each timer scheduled, so every replica's loop wakes in time. */
+  scheduledChannel: 'sim:timers:scheduled',
 } as const;
 
 /** How long a fired timer and a cancelled order are remembered: far beyond any redelivery window. */
@@ -24,6 +27,10 @@ export interface FireResult {
   /** Milliseconds until the next pending timer is due; undefined when none is pending. */
   nextDueInMs: number | undefined;
 }
+
+type PipelinedCommands = {
+  simScheduleTimer(...args: (string | number)[]): ChainableCommander;
+};
 
 type Commands = {
   simScheduleTimer(...args: (string | number)[]): Promise<number>;
@@ -56,7 +63,9 @@ export class TimerStore {
     fields: StreamFields;
   }): Promise<ScheduleResult> {
     const entry = JSON.stringify({ stream: timer.stream, fields: fieldsToList(timer.fields) });
-    const result = await this.commands.simScheduleTimer(
+    // The wake-up goes in the same round trip, right behind the script; a duplicate's is a harmless extra look.
+    const pipeline = this.redis.pipeline() as ChainableCommander & PipelinedCommands;
+    pipeline.simScheduleTimer(
       TIMER_KEYS.due,
       TIMER_KEYS.entries,
       TIMER_KEYS.firedPrefix + timer.id,
@@ -65,6 +74,11 @@ export class TimerStore {
       timer.delayMs,
       entry,
     );
+    pipeline.publish(TIMER_KEYS.scheduledChannel, String(timer.delayMs));
+    const [scheduled] = (await pipeline.exec()) ?? [];
+    if (!scheduled) throw new Error('scheduling a timer got no reply');
+    if (scheduled[0]) throw scheduled[0];
+    const result = scheduled[1];
     return result === 1 ? 'scheduled' : result === -1 ? 'cancelled' : 'duplicate';
   }
 
