@@ -7,7 +7,7 @@ export interface FiringLoopOptions {
   onFired(count: number): void;
   /**
    * Longest sleep. Timers scheduled anywhere arrive as wake-ups (`wake`, `wakeWithin`), so this is only the
-   * safety net for a wake-up that never came (e.g. a replica that died between scheduling and publishing).
+   * safety net for a wake-up that never arrived (Pub/Sub delivers at most once).
    */
   maxSleepMs?: number;
   batchSize?: number;
