@@ -1,5 +1,6 @@
-// ops/s of mongo-lite through the official driver: insertOne, findOneAndUpdate with a $gte guard, and a
-// two-write transaction (guarded stock decrement + order insert) via withTransaction.
+// ops/s of mongo-lite through the official driver: insertOne, findOneAndUpdate with a $gte guard, a find with
+// a projection (as the order path reads the menu), and a two-write transaction (guarded stock decrement +
+// order insert) via withTransaction.
 // The server runs as a child process (as resolveMongo starts it), so client and server do not share a CPU loop.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -129,6 +130,13 @@ async function main(): Promise<void> {
           { $inc: { stock: -1 } },
           { returnDocument: 'after' },
         );
+      }),
+    );
+
+    results.push(
+      await measure('find ($in, projection)', server.pid, async () => {
+        const ids = [0, 1, 2].map(() => Math.floor(Math.random() * ITEMS));
+        await items.find({ _id: { $in: ids } }, { projection: { stock: 1 } }).toArray();
       }),
     );
 
