@@ -4,6 +4,7 @@ import { FiringLoop } from './firing-loop';
 import { simulatorHandlers } from './handlers';
 import { simulatorMetrics } from './metrics';
 import { TimerStore } from './store/timer-store';
+import { WakeUpSubscriber } from './wake-ups';
 
 /** The simulator: durable timers in Redis that advance orders and deliveries one step at a time. */
 export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
@@ -19,6 +20,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         logger,
         onFired: (n) => metrics.fired.inc(n),
       });
+      const wakeUps = new WakeUpSubscriber({
+        redisUrl: config.REDIS_URL,
+        name: 'simulator',
+        logger,
+        onScheduled: (delayMs) => loop.wakeWithin(delayMs),
+        onResubscribed: () => loop.wake(),
+      });
       const deps = {
         store,
         metrics,
@@ -33,9 +41,14 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
             handlers: simulatorHandlers(deps),
           },
         ],
-        start: () => loop.start(),
+        // Subscribed before the first look, so no timer scheduled elsewhere falls between the two.
+        start: async () => {
+          await wakeUps.start();
+          loop.start();
+        },
         stop: async () => {
           await loop.stop();
+          await wakeUps.stop();
           metrics.release();
         },
       };

@@ -9,6 +9,8 @@ export const TIMER_KEYS = {
   entries: 'sim:timers:entries',
   firedPrefix: 'sim:timers:fired:',
   cancelledPrefix: 'sim:cancelled:',
+  /** Pub/Sub channel: the delay in ms of each timer scheduled, so every replica's loop wakes in time. */
+  scheduledChannel: 'sim:timers:scheduled',
 } as const;
 
 /** How long a fired timer and a cancelled order are remembered: far beyond any redelivery window. */
@@ -64,7 +66,7 @@ export class TimerStore {
         TIMER_KEYS.firedPrefix + timer.id,
         TIMER_KEYS.cancelledPrefix + timer.orderId,
       ],
-      [timer.id, timer.delayMs, entry],
+      [timer.id, timer.delayMs, entry, TIMER_KEYS.scheduledChannel],
     );
     return result === 1 ? 'scheduled' : result === -1 ? 'cancelled' : 'duplicate';
   }
