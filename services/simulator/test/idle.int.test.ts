@@ -9,8 +9,8 @@ import { eventsOn, simulatorEnv, useRedis } from './helpers';
 jest.setTimeout(60_000);
 const redis = useRedis();
 
-/** The consumer group's own idle traffic (blocking reads, claims, gauges), which the firing loop is not. */
-const CONSUMER_COMMANDS = /^(xreadgroup|xautoclaim|xclaim|xpending.*|xinfo.*)$/;
+/** The consumer group's own idle traffic (blocking reads, claims, gauges and stream lengths), which the firing loop is not. */
+const CONSUMER_COMMANDS = /^(xreadgroup|xautoclaim|xclaim|xlen|xpending.*|xinfo.*)$/;
 
 async function commandCounts(): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
