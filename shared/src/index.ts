@@ -15,3 +15,4 @@ export * from './shutdown';
 export * from './main';
 export * from './service';
 export * from './tracking-token';
+export * from './local-stack';

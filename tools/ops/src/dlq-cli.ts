@@ -1,4 +1,4 @@
-import { ConfigError, connectRedis, errorMessage, loadConfig } from '@pizza/shared';
+import { ConfigError, connectRedis, errorMessage, loadConfig, opsEnvironment } from '@pizza/shared';
 import { parseDlqArgs, UsageError, USAGE, type DlqCommand } from './dlq/args';
 import { runDlq, type Output } from './dlq/run';
 import { DlqEnv } from './config';
@@ -20,9 +20,16 @@ export async function dlqMain(argv: readonly string[], env: NodeJS.ProcessEnv, i
     io.out(USAGE);
     return 0;
   }
+  // REDIS_URL if set, else the stack `npm start` runs: say which, on stderr so the output stays clean.
+  const found = opsEnvironment(env, ['REDIS_URL']);
+  if (!found.ok) {
+    io.err(`dlq: ${found.message}`);
+    return 1;
+  }
   let url: string;
   try {
-    url = loadConfig(DlqEnv, env).REDIS_URL;
+    url = loadConfig(DlqEnv, found.env).REDIS_URL;
+    io.err(`dlq: using ${found.source}`);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.err(`dlq: ${error.message}`);
