@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { CreatedOrder, MenuResponse, OrderView, StatusMessage } from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
-import { dropLaunchedDbs, isAlive, launchStack, type LaunchedStack } from './launcher';
+import { cleanUpLaunches, isAlive, launchStack, type LaunchedStack } from './launcher';
 
 /** The running stack, driven only through its public surface: HTTP and WebSocket on one origin. */
 let stack: LaunchedStack;
@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.handle.stop(15_000);
-  await dropLaunchedDbs();
+  await cleanUpLaunches();
 });
 
 async function menu() {

@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
+import { loadConfig, LocalStackEnv } from '@pizza/shared';
 import { SERVICE_NAMES, type ServiceName } from './services';
 import { startStack, type Stack } from './stack';
 import { terminalSink } from './logs';
+import { readyBlock } from './start-log';
 
 /**
- * `npm start [-- --port 8080 --scale notifications=2]`: the whole system on this machine.
- * Ctrl-C (SIGINT) or SIGTERM stops every process it started.
+ * `npm start [-- --port 8080 --scale notifications=2 --data-dir DIR --fresh]`: the whole system on this
+ * machine, its data kept in DIR (default `.data/`, or STACK_DATA_DIR). Ctrl-C (SIGINT) or SIGTERM stops
+ * every process it started.
  */
-const usage = 'usage: npm start -- [--port N] [--scale SERVICE=N]… [--quiet]';
+const usage = 'usage: npm start -- [--port N] [--scale SERVICE=N]… [--data-dir DIR] [--fresh] [--quiet]';
 
 function parseScale(values: string[]): Partial<Record<ServiceName, number>> {
   const scale: Partial<Record<ServiceName, number>> = {};
@@ -27,6 +30,8 @@ async function main() {
       port: { type: 'string' },
       scale: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      fresh: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -38,6 +43,9 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT/--port: not a port number: ${values.port ?? process.env.PORT}`);
   const pretty = process.stdout.isTTY === true;
   const say = (message: string) => console.log(pretty ? `\x1b[1mstack\x1b[0m           | ${message}` : JSON.stringify({ process: 'stack', msg: message }));
+  const warn = (message: string) =>
+    console.log(pretty ? `\x1b[1mstack\x1b[0m           | \x1b[33mwarn\x1b[0m  ${message}` : JSON.stringify({ process: 'stack', level: 'warn', msg: message }));
+  const dataDir = values['data-dir'] ?? loadConfig(LocalStackEnv).STACK_DATA_DIR;
   const sink = values.quiet ? () => undefined : terminalSink(pretty);
 
   // A signal during start-up aborts it: startStack stops what it had started and rejects.
@@ -56,7 +64,16 @@ async function main() {
 
   let stack: Stack;
   try {
-    stack = await startStack({ port, scale: parseScale(values.scale), sink, log: say, signal: startup.signal });
+    stack = await startStack({
+      port,
+      scale: parseScale(values.scale),
+      sink,
+      log: say,
+      warn,
+      dataDir,
+      fresh: values.fresh,
+      signal: startup.signal,
+    });
   } catch (error) {
     // Stopped on request: everything started has been stopped already.
     if (startup.signal.aborted) process.exit(0);
@@ -64,9 +81,7 @@ async function main() {
   }
   state.stop = stack.stop;
   if (state.stopping) return stopAndExit(stack.stop);
-  say(`admin token (dev tools page): ${stack.adminToken}`);
-  say(`processes: ${stack.pids().join(' ')}`);
-  say(`ready: open ${stack.url}`);
+  for (const line of readyBlock(stack)) say(line);
 }
 
 main().catch((error: unknown) => {

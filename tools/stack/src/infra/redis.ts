@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports';
-import { spawnChild, waitForLine } from './process';
+import { spawnChild, waitForLine, type ChildHandle } from './process';
 
 export interface RedisInstance {
   url: string;
@@ -10,6 +10,10 @@ export interface RedisInstance {
   port?: number;
   /** The private server's process id, when we started one. */
   pid?: number;
+  /** The private server's process, when we started one. */
+  handle?: ChildHandle;
+  /** Its data folder, when it was given one to keep. */
+  dir?: string;
   stop(): Promise<void>;
 }
 
@@ -17,7 +21,9 @@ export interface RedisInstance {
  * A private `redis-server` on a free loopback port, with its data in a temporary folder that `stop()`
  * removes. AOF can be turned on for tests that restart Redis.
  */
-export async function startRedisServer(options: { port?: number; appendonly?: boolean; dir?: string } = {}): Promise<RedisInstance> {
+export async function startRedisServer(
+  options: { port?: number; appendonly?: boolean; dir?: string } = {},
+): Promise<RedisInstance & { handle: ChildHandle; port: number }> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'pizza-redis-'));
   const handle = spawnChild('redis-server', [
@@ -45,6 +51,8 @@ export async function startRedisServer(options: { port?: number; appendonly?: bo
     kind: 'private',
     port,
     pid: handle.child.pid,
+    handle,
+    dir: options.dir,
     stop: async () => {
       await handle.stop();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
@@ -52,15 +60,18 @@ export async function startRedisServer(options: { port?: number; appendonly?: bo
   };
 }
 
-/** CONTRACT.md: `REDIS_URL` if set; otherwise a private redis-server on a free port. */
-export async function resolveRedis(options: { log?: (msg: string) => void } = {}): Promise<RedisInstance> {
+/**
+ * CONTRACT.md: `REDIS_URL` if set; otherwise a private redis-server on a free port. With `dir` its data is
+ * kept there (AOF, fsync every second) and found again by the next start.
+ */
+export async function resolveRedis(options: { log?: (msg: string) => void; dir?: string } = {}): Promise<RedisInstance> {
   const log = options.log ?? (() => undefined);
   const url = process.env.REDIS_URL;
   if (url) {
     log(`redis: using REDIS_URL (${url.replace(/\/\/[^@]*@/, '//***@')})`);
     return { url, kind: 'external', stop: async () => undefined };
   }
-  const redis = await startRedisServer();
-  log(`redis: started a private redis-server at ${redis.url}`);
+  const redis = await startRedisServer(options.dir ? { dir: options.dir, appendonly: true } : {});
+  log(`redis: started a private redis-server at ${redis.url}${options.dir ? ` (data in ${options.dir}, append-only file)` : ''}`);
   return redis;
 }
