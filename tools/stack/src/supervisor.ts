@@ -1,14 +1,24 @@
 import type { ChildHandle } from './infra/process';
 
-/** How a process that exits unexpectedly is brought back: 1 s, doubling, at most 30 s; 5 crashes in a minute and it stays down. */
+/**
+ * How a process that exits unexpectedly is brought back: after 1 s, doubling while it keeps crashing, at
+ * most 30 s; one that ran for `stableAfterMs` starts over at 1 s. 5 crashes in a minute and it stays down.
+ */
 export interface RestartPolicy {
   baseMs: number;
   maxMs: number;
+  stableAfterMs: number;
   giveUpAfter: number;
   windowMs: number;
 }
 
-export const RESTART_POLICY: RestartPolicy = { baseMs: 1_000, maxMs: 30_000, giveUpAfter: 5, windowMs: 60_000 };
+export const RESTART_POLICY: RestartPolicy = {
+  baseMs: 1_000,
+  maxMs: 30_000,
+  stableAfterMs: 60_000,
+  giveUpAfter: 5,
+  windowMs: 60_000,
+};
 
 /** Delay before restart number `streak` (0-based) of a process that keeps crashing. */
 export function restartDelay(streak: number, policy: RestartPolicy = RESTART_POLICY): number {
@@ -95,7 +105,7 @@ export class Supervisor<T extends { handle: ChildHandle }> {
   private crashed(why: string): void {
     const now = Date.now();
     this.crashes = [...this.crashes.filter((at) => now - at < this.policy.windowMs), now];
-    if (now - this.startedAt >= this.policy.maxMs) this.streak = 0;
+    if (now - this.startedAt >= this.policy.stableAfterMs) this.streak = 0;
     const label = this.o.label;
     if (this.crashes.length >= this.policy.giveUpAfter) {
       this.stopped = true;
