@@ -5,6 +5,7 @@ import { startStack } from '@pizza/stack';
 import { CreatedOrder, MenuResponse, type MenuItem } from '@pizza/shared/contract';
 import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumExecutable } from '../../test/support/chromium';
 
 /**
  * A visitor in a real browser against the whole stack: order, follow it live to the door, reload,
@@ -40,7 +41,7 @@ beforeAll(async () => {
   execFileSync('npm', ['run', 'build', '-w', 'frontend'], { cwd: ROOT, stdio: 'ignore' });
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack({ port: 0, env: { MONGO_DB, SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '20' } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 });
 
 afterAll(async () => {

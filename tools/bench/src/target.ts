@@ -35,11 +35,8 @@ function nameOf(pid: number): string {
 }
 
 function stackProcesses(stack: Stack): ProcessTarget[] {
-  const services = stack.services.map((s) => ({ pid: s.pid, label: s.label }));
-  const others = stack.pids().filter((pid) => !services.some((s) => s.pid === pid));
   return [
-    ...services,
-    ...others.map((pid) => ({ pid, label: nameOf(pid) })),
+    ...stack.processes().map(({ pid, name }) => ({ pid, label: name })),
     { pid: process.pid, label: 'bench (client + gateway)' },
   ];
 }
