@@ -1,6 +1,5 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { findOnPath, isExecutable } from './executables';
 
 /** Where Chromium or Chrome usually is: Debian/Ubuntu, snap, Homebrew (Apple silicon and Intel), macOS apps. */
 const USUAL_PATHS = [
@@ -15,15 +14,6 @@ const USUAL_PATHS = [
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
 ];
 const ON_PATH = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** playwright-core's own browser, when `npx playwright-core install chromium` has put one there. */
 function playwrightsOwn(): string | undefined {
@@ -41,14 +31,10 @@ function playwrightsOwn(): string | undefined {
 export function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): string {
   const chosen = env.CHROMIUM_PATH;
   if (chosen) {
-    if (executable(chosen)) return chosen;
+    if (isExecutable(chosen)) return chosen;
     throw new Error(`CHROMIUM_PATH=${chosen} is not an executable file`);
   }
-  const onPath = (env.PATH ?? '')
-    .split(delimiter)
-    .filter(Boolean)
-    .flatMap((dir) => ON_PATH.map((name) => join(dir, name)));
-  const found = [...onPath, ...USUAL_PATHS, playwrightsOwn()].find((path) => path !== undefined && executable(path));
+  const found = findOnPath(ON_PATH, env) ?? [...USUAL_PATHS, playwrightsOwn()].find((path) => path !== undefined && isExecutable(path));
   if (found) return found;
   throw new Error(
     'No Chromium found for the browser tests. Install one (Debian/Ubuntu: apt-get install chromium; ' +

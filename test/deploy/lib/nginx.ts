@@ -4,10 +4,11 @@
  * front of given upstreams on a free port and stops it again.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { findOnPath } from '../../support/executables';
 import { REPO_ROOT } from './catalogue';
 import { freePort } from '@pizza/stack';
 import { waitFor } from '@pizza/shared/testing';
@@ -27,18 +28,8 @@ const NGINX_MISSING =
   'nginx not found on PATH (nor in /usr/sbin, /usr/local/sbin): install it to run these tests ' +
   '(Debian/Ubuntu: apt-get install nginx-light; macOS: brew install nginx)';
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function findNginx(env: NodeJS.ProcessEnv = process.env, extraDirs = NGINX_EXTRA_DIRS): string | undefined {
-  const dirs = [...(env.PATH ?? '').split(path.delimiter).filter(Boolean), ...extraDirs];
-  return dirs.map((dir) => path.join(dir, 'nginx')).find(executable);
+  return findOnPath(['nginx'], env, extraDirs);
 }
 
 export function nginxBinary(): string {

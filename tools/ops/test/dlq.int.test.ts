@@ -34,25 +34,28 @@ afterAll(async () => {
   await redis.stop();
 });
 
+/** A started consumer of `stream` in `group` with fast retries: two attempts, then a dead letter. */
+async function startConsumer(bus: EventBus, group: string, handle: (event: Envelope<'order.simulate'>) => Promise<void>) {
+  const consumer = bus.consumer({
+    group,
+    consumer: `${group}-1`,
+    streams: [stream],
+    maxRetries: 2,
+    claimIdleMs: 50,
+    claimIntervalMs: 20,
+    blockMs: 200,
+    handlers: { 'order.simulate': handle },
+  });
+  await consumer.start();
+}
+
 /** Real dead letters: a consumer whose handler always throws, with fast retries. Returns their ids, oldest first. */
 async function makeDeadLetters(count: number): Promise<string[]> {
   const bus = new EventBus({ redisUrl: redis.url, logger: silentLogger, name: 'dlq-test' });
   try {
-    const consumer = bus.consumer({
-      group: 'kitchen-group',
-      consumer: 'k1',
-      streams: [stream],
-      maxRetries: 2,
-      claimIdleMs: 50,
-      claimIntervalMs: 20,
-      blockMs: 200,
-      handlers: {
-        'order.simulate': async () => {
-          throw new Error('oven is cold');
-        },
-      },
+    await startConsumer(bus, 'kitchen-group', async () => {
+      throw new Error('oven is cold');
     });
-    await consumer.start();
     const events = Array.from({ length: count }, (_, i) =>
       newEvent('order.simulate', { order_id: `o-${i}`, next_status: 'confirmed' }, { source: 'test' }),
     );
@@ -118,22 +121,10 @@ describe('npm run dlq', () => {
     let kitchenWorks = false;
     try {
       for (const group of Object.keys(applied)) {
-        const consumer = bus.consumer({
-          group,
-          consumer: `${group}-1`,
-          streams: [stream],
-          maxRetries: 2,
-          claimIdleMs: 50,
-          claimIntervalMs: 20,
-          blockMs: 200,
-          handlers: {
-            'order.simulate': async (event: Envelope<'order.simulate'>) => {
-              if (group === 'kitchen-group' && !kitchenWorks) throw new Error('oven is cold');
-              applied[group]!.push(event.event_id);
-            },
-          },
+        await startConsumer(bus, group, async (event) => {
+          if (group === 'kitchen-group' && !kitchenWorks) throw new Error('oven is cold');
+          applied[group]!.push(event.event_id);
         });
-        await consumer.start();
       }
       await bus.publish([newEvent('order.simulate', { order_id: 'o-1', next_status: 'confirmed' }, { source: 'test' })]);
       await waitFor(async () => (await client.xlen(STREAMS.deadLetters)) === 1, { what: 'the kitchen dead letter' });
