@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports';
@@ -18,18 +19,48 @@ export interface RedisInstance {
 }
 
 /**
+ * A redis-server left running on `dir` by a launcher that was killed outright (nothing could stop it):
+ * two servers appending to one file would corrupt it, so it is stopped first. Only a process that is
+ * still a redis-server counts; the pid file alone could name a reused pid.
+ */
+async function stopOrphan(pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return; // no pid file: no server ever ran here, or it stopped cleanly
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const command = spawnSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  if (!command.startsWith('redis-server')) return;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  process.kill(pid, 'SIGKILL');
+}
+
+/**
  * A private `redis-server` on a free loopback port, with its data in a temporary folder that `stop()`
- * removes. AOF can be turned on for tests that restart Redis.
+ * removes, or in `dir`, which stays. AOF can be turned on for tests that restart Redis.
  */
 export async function startRedisServer(
   options: { port?: number; appendonly?: boolean; dir?: string } = {},
 ): Promise<RedisInstance & { handle: ChildHandle; port: number }> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'pizza-redis-'));
+  const pidFile = join(dir, 'redis.pid');
+  if (options.dir) await stopOrphan(pidFile);
   const handle = spawnChild('redis-server', [
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--dir', dir,
+    '--pidfile', pidFile,
     '--save', '',
     '--appendonly', options.appendonly ? 'yes' : 'no',
     '--appendfsync', 'everysec',
