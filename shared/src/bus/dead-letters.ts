@@ -12,6 +12,17 @@ export type DeadLetterMeta = Record<MetaField, string>;
 
 /** Field added to a replayed entry: how many times it has come back from `dead-letters`. */
 export const REPLAY_COUNT_FIELD = 'replay_count';
+/**
+ * Field added to a replayed entry: the one consumer group it is meant for (the group that failed it).
+ * Every other group acks it without handling it: they had applied the original already.
+ */
+export const REPLAY_GROUP_FIELD = 'replay_group';
+
+/** Whether `fields` are a dead letter replayed for a group other than `group` (which must skip it). */
+export function replayedForAnotherGroup(fields: StreamFields, group: string): boolean {
+  const target = fields[REPLAY_GROUP_FIELD];
+  return target !== undefined && target !== group;
+}
 
 /** Meta first, then the original fields unchanged (a clashing original name gets an `original_` prefix). */
 export function deadLetterFields(meta: DeadLetterMeta, original: StreamFields): StreamFields {
@@ -27,7 +38,8 @@ export interface DeadLetter {
   original: StreamFields;
 }
 
-function parse(id: string, list: string[]): DeadLetter {
+/** One `dead-letters` entry as XRANGE returns it. */
+export function parseDeadLetter(id: string, list: string[]): DeadLetter {
   const fields = fieldsFromList(list);
   const meta = {} as DeadLetterMeta;
   for (const name of DEAD_LETTER_META) meta[name] = fields[name] ?? '';
@@ -47,39 +59,46 @@ export async function countDeadLetters(redis: Redis): Promise<number> {
 /** Newest first. */
 export async function listDeadLetters(redis: Redis, limit = 100): Promise<DeadLetter[]> {
   const entries = await redis.xrevrange(STREAMS.deadLetters, '+', '-', 'COUNT', limit);
-  return entries.map(([id, list]) => parse(id, list));
+  return entries.map(([id, list]) => parseDeadLetter(id, list));
 }
 
 export async function getDeadLetter(redis: Redis, id: string): Promise<DeadLetter | undefined> {
   const [entry] = await redis.xrange(STREAMS.deadLetters, id, id);
-  return entry ? parse(entry[0], entry[1]) : undefined;
+  return entry ? parseDeadLetter(entry[0], entry[1]) : undefined;
 }
 
 /** The publisher's default cap for working streams; a replay trims the same way. */
 export const DEFAULT_STREAM_MAXLEN = 100_000;
 
-function replayTarget(letter: DeadLetter): { stream: string; fields: string[] } {
+function replayTarget(letter: DeadLetter): { stream: string; group: string | undefined; fields: string[] } {
   const stream = letter.meta.original_stream;
   if (!stream) throw new Error(`dead letter ${letter.id} names no original stream`);
-  const fields = { ...letter.original, [REPLAY_COUNT_FIELD]: String(Number(letter.original[REPLAY_COUNT_FIELD] ?? 0) + 1) };
-  return { stream, fields: fieldsToList(fields) };
+  const fields: StreamFields = {
+    ...letter.original,
+    [REPLAY_COUNT_FIELD]: String(Number(letter.original[REPLAY_COUNT_FIELD] ?? 0) + 1),
+  };
+  // A dead letter from before groups were recorded goes back to every group, as it used to.
+  if (letter.meta.group) fields[REPLAY_GROUP_FIELD] = letter.meta.group;
+  else delete fields[REPLAY_GROUP_FIELD];
+  return { stream, group: fields[REPLAY_GROUP_FIELD], fields: fieldsToList(fields) };
 }
 
 /**
- * Puts the original fields back on the original stream with the replay counter raised, and deletes the
- * dead letter only after that XADD succeeded: a failure in between leaves a duplicate, never a loss.
+ * Puts the original fields back on the original stream with the replay counter raised, addressed to the
+ * group that failed it, and deletes the dead letter only after that XADD succeeded: a failure in between
+ * leaves a duplicate, never a loss.
  */
 export async function replayDeadLetter(
   redis: Redis,
   id: string,
   maxLen = DEFAULT_STREAM_MAXLEN,
-): Promise<{ stream: string; newId: string } | undefined> {
+): Promise<{ stream: string; group: string | undefined; newId: string } | undefined> {
   const letter = await getDeadLetter(redis, id);
   if (!letter) return undefined;
-  const { stream, fields } = replayTarget(letter);
+  const { stream, group, fields } = replayTarget(letter);
   const newId = await redis.xadd(stream, 'MAXLEN', '~', maxLen, '*', ...fields);
   await redis.xdel(STREAMS.deadLetters, id);
-  return { stream, newId: String(newId) };
+  return { stream, group, newId: String(newId) };
 }
 
 /**
@@ -96,7 +115,7 @@ export async function replayAllDeadLetters(redis: Redis, maxLen = DEFAULT_STREAM
   for (;;) {
     const batch = await redis.xrange(STREAMS.deadLetters, start, last, 'COUNT', PAGE);
     if (batch.length === 0) return replayed;
-    const targets = batch.map(([id, list]) => replayTarget(parse(id, list)));
+    const targets = batch.map(([id, list]) => replayTarget(parseDeadLetter(id, list)));
     const adds = redis.pipeline();
     for (const { stream, fields } of targets) adds.xadd(stream, 'MAXLEN', '~', maxLen, '*', ...fields);
     const added = (await adds.exec()) ?? [];
