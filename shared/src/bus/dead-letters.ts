@@ -67,9 +67,6 @@ export async function getDeadLetter(redis: Redis, id: string): Promise<DeadLette
   return entry ? parseDeadLetter(entry[0], entry[1]) : undefined;
 }
 
-/** The publisher's default cap for working streams; a replay trims the same way. */
-export const DEFAULT_STREAM_MAXLEN = 100_000;
-
 function replayTarget(letter: DeadLetter): { stream: string; group: string | undefined; fields: string[] } {
   const stream = letter.meta.original_stream;
   if (!stream) throw new Error(`dead letter ${letter.id} names no original stream`);
@@ -91,12 +88,12 @@ function replayTarget(letter: DeadLetter): { stream: string; group: string | und
 export async function replayDeadLetter(
   redis: Redis,
   id: string,
-  maxLen = DEFAULT_STREAM_MAXLEN,
 ): Promise<{ stream: string; group: string | undefined; newId: string } | undefined> {
   const letter = await getDeadLetter(redis, id);
   if (!letter) return undefined;
   const { stream, group, fields } = replayTarget(letter);
-  const newId = await redis.xadd(stream, 'MAXLEN', '~', maxLen, '*', ...fields);
+  // No MAXLEN: like the publisher, a replay leaves trimming to the trimmer, which never drops what a group still needs.
+  const newId = await redis.xadd(stream, '*', ...fields);
   await redis.xdel(STREAMS.deadLetters, id);
   return { stream, group, newId: String(newId) };
 }
@@ -106,7 +103,7 @@ export async function replayDeadLetter(
  * that fails again while it runs lands after the bound and waits for the next replay instead of looping.
  * Per page, one pipeline of XADDs, then one of XDELs for exactly the letters whose XADD succeeded.
  */
-export async function replayAllDeadLetters(redis: Redis, maxLen = DEFAULT_STREAM_MAXLEN): Promise<number> {
+export async function replayAllDeadLetters(redis: Redis): Promise<number> {
   const [newest] = await redis.xrevrange(STREAMS.deadLetters, '+', '-', 'COUNT', 1);
   if (!newest) return 0;
   const last = newest[0];
@@ -117,7 +114,7 @@ export async function replayAllDeadLetters(redis: Redis, maxLen = DEFAULT_STREAM
     if (batch.length === 0) return replayed;
     const targets = batch.map(([id, list]) => replayTarget(parseDeadLetter(id, list)));
     const adds = redis.pipeline();
-    for (const { stream, fields } of targets) adds.xadd(stream, 'MAXLEN', '~', maxLen, '*', ...fields);
+    for (const { stream, fields } of targets) adds.xadd(stream, '*', ...fields);
     const added = (await adds.exec()) ?? [];
     const done = batch.filter((_, i) => added[i] !== undefined && !added[i]![0]).map(([id]) => id);
     if (done.length > 0) await redis.xdel(STREAMS.deadLetters, ...done);
