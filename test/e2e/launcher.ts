@@ -2,7 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pidsOfProcessesLine, spawnChild, waitForLine, type ChildHandle, type ServiceName } from '@pizza/stack';
+import {
+  ENTRY_POINTS,
+  pidsOfProcessesLine,
+  spawnChild,
+  waitForLine,
+  type ChildHandle,
+  type ServiceName,
+} from '@pizza/stack';
 import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
 
 /** `npm start` as a user runs it (the same CLI), on a free port, with fast simulator delays. */
@@ -71,12 +78,17 @@ export async function launchStack(options: LaunchOptions = {}): Promise<Launched
     },
   );
   const lines: string[] = [];
-  handle.child.stdout?.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+  handle.child.stdout?.on('data', (chunk: Buffer) =>
+    lines.push(...chunk.toString().split('\n').filter(Boolean)),
+  );
   try {
     const isProcesses = (l: string) => stackMessage(l)?.startsWith('processes:') === true;
     const pidsLine = waitForLine(handle, isProcesses, { timeoutMs: 180_000, what: 'npm start' });
     pidsLine.catch(() => undefined); // the ready line's failure below is the one reported
-    const ready = await waitForLine(handle, (l) => stackMessage(l)?.startsWith('ready:') === true, { timeoutMs: 180_000, what: 'npm start' });
+    const ready = await waitForLine(handle, (l) => stackMessage(l)?.startsWith('ready:') === true, {
+      timeoutMs: 180_000,
+      what: 'npm start',
+    });
     const pids = pidsOfProcessesLine(stackMessage(await pidsLine)!);
     const url = stackMessage(ready)!.replace('ready: open', '').trim();
     return { url, mongoDb, dataDir, pids: [...pids, handle.child.pid!], handle, lines };
@@ -97,7 +109,7 @@ export function isAlive(pid: number): boolean {
 
 /** The pid of one service of a launched stack, found by the entry point its process runs. */
 export function servicePid(stack: LaunchedStack, service: ServiceName): number {
-  const entry = `services/${service}/src/main.ts`;
+  const entry = ENTRY_POINTS[service];
   const pid = stack.pids.find((p) => {
     try {
       return execFileSync('ps', ['-o', 'args=', '-p', String(p)], { encoding: 'utf8' }).includes(entry);

@@ -3,8 +3,23 @@ import { listeningPort, spawnChild, waitForLine, type ChildHandle } from './infr
 import { pipeLines, type LineSink } from './logs';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
-export const SERVICE_NAMES = ['orders', 'delivery', 'notifications', 'simulator'] as const;
+export const SERVICE_NAMES = [
+  'orders',
+  'delivery',
+  'notifications',
+  'simulator',
+  'refill-scheduler',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Each process's entry point: the stock-refill scheduler is one of the order service's, on its cron. */
+export const ENTRY_POINTS: Readonly<Record<ServiceName, string>> = {
+  orders: 'services/orders/src/main.ts',
+  delivery: 'services/delivery/src/main.ts',
+  notifications: 'services/notifications/src/main.ts',
+  simulator: 'services/simulator/src/main.ts',
+  'refill-scheduler': 'services/orders/src/refill-scheduler.ts',
+};
 
 export interface ServiceProcess {
   name: ServiceName;
@@ -22,11 +37,14 @@ export async function spawnService(
   env: NodeJS.ProcessEnv,
   sink: LineSink,
 ): Promise<ServiceProcess> {
-  const handle = spawnChild(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+  const handle = spawnChild(process.execPath, ['--import', 'tsx', ENTRY_POINTS[name]], {
     cwd: REPO_ROOT,
     env: { ...env, HTTP_PORT: '0', SERVICE_NAME: name, CONSUMER_NAME: `${label}-${Date.now().toString(36)}` },
   });
-  const listening = waitForLine(handle, (line) => listeningPort(line) !== undefined, { timeoutMs: 60_000, what: label });
+  const listening = waitForLine(handle, (line) => listeningPort(line) !== undefined, {
+    timeoutMs: 60_000,
+    what: label,
+  });
   pipeLines(handle.child.stdout, label, sink);
   pipeLines(handle.child.stderr, label, sink);
   let port: number | undefined;
@@ -38,7 +56,6 @@ export async function spawnService(
   }
   return { name, label, url: `http://127.0.0.1:${port}`, pid: handle.child.pid ?? 0, handle };
 }
-
 
 export async function isReady(url: string): Promise<boolean> {
   try {

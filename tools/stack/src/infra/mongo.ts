@@ -116,7 +116,8 @@ async function tryMemoryServer(dbpath: string | undefined): Promise<MongoInstanc
   }
   if (!haveBinary) {
     const { host, port } = downloadHost();
-    if (!(await reachable(host, port, PROBE_TIMEOUT_MS))) return `no mongod on this machine and none to download from ${host}`;
+    if (!(await reachable(host, port, PROBE_TIMEOUT_MS)))
+      return `no mongod is installed here (and ${host}, where one would be fetched from, is not reachable)`;
   }
   // A kept replica set names its member host:port in its own config: come back on the port it had.
   const instanceOpts = dbpath ? [{ dbPath: dbpath, port: await keptPort(dbpath) }] : [];
@@ -208,6 +209,8 @@ export async function resolveMongo(opts: ResolveMongoOptions = {}): Promise<Mong
     return memory;
   }
   const lite = await startMongoLite({ dbpath: kept('mongo-lite') });
-  log(`mongo: ${MONGO_KIND_TEXT['mongo-lite']}, at ${lite.url}${where(kept('mongo-lite'))} (${memory}; set MONGO_URL to use a MongoDB server)`);
+  log(
+    `mongo: ${MONGO_KIND_TEXT['mongo-lite']}, at ${lite.url}${where(kept('mongo-lite'))} (used because ${memory}; set MONGO_URL to use a MongoDB server)`,
+  );
   return lite;
 }
