@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { writeLocalStack, type LocalStackInfo } from '@pizza/shared';
 import { runCli } from './helpers';
 
+// Each case spawns the CLI through tsx, which alone takes seconds on a loaded machine.
+jest.setTimeout(60_000);
+
 /** `npm run -s stack:env`, as the README's redis-cli recipes use it. */
 describe('npm run stack:env', () => {
   let dataDir: string;
