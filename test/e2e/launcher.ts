@@ -1,5 +1,5 @@
 import { spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
-import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
+import { dropExternalDbs, GENEROUS_LIMITS_ENV, uniqueDbName } from '@pizza/shared/testing';
 import { resolve } from 'node:path';
 
 /** `npm start` as a user runs it (the same CLI), on a free port, with fast simulator delays. */
@@ -38,6 +38,7 @@ export async function launchStack(env: Record<string, string> = {}): Promise<Lau
     cwd: ROOT,
     env: {
       ...process.env,
+      ...GENEROUS_LIMITS_ENV,
       PORT: '0',
       LOG_LEVEL: 'warn',
       SIMULATOR_MIN_DELAY_MS: '0',

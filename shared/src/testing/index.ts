@@ -24,3 +24,4 @@ export async function waitFor<T>(
 
 export { dropExternalDbs, uniqueDbName } from './mongo';
 export { TRACKING_SEQUENCE } from './tracking';
+export { GENEROUS_LIMITS_ENV } from './limits';

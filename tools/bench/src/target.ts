@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { startStack, type Stack } from '@pizza/stack';
 import { connectMongo } from '@pizza/shared';
+import { GENEROUS_LIMITS_ENV } from '@pizza/shared/testing';
 import type { ProcessTarget } from './sampler';
 
 /**
@@ -57,7 +58,8 @@ export async function ownStack(log: (msg: string) => void): Promise<Target> {
   const infrastructure: string[] = [];
   const stack = await startStack({
     port: 0,
-    env: { SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '0' },
+    // Every simulated customer is 127.0.0.1: one client to the rate limits.
+    env: { ...GENEROUS_LIMITS_ENV, SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '0' },
     buildFrontend: false,
     log: (msg) => {
       if (/^(redis|mongo)/i.test(msg)) infrastructure.push(msg);

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ValidationError, zodDetails } from '@pizza/shared';
 import { CreateOrderRequest } from '@pizza/shared/contract';
@@ -8,6 +8,7 @@ import { cancelOrder } from '../store/cancel-order';
 import { placeOrder } from '../store/place-order';
 import { readOrder } from '../store/read-order';
 import { jsonBody } from './body';
+import type { OrderLimits } from './limits';
 
 const IdempotencyKey = z
   .string()
@@ -16,18 +17,23 @@ const IdempotencyKey = z
   .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters')
   .optional();
 
-/** A missing or malformed token is simply a wrong one: the answer is the same 404. */
-const tokenOf = (query: unknown): string => {
-  const token = (query as { token?: unknown }).token;
+/**
+ * The tracking token: `Authorization: Bearer <token>`, else `?token=` (links made before the header).
+ * A missing or malformed token is simply a wrong one: the answer is the same 404.
+ */
+const tokenOf = (req: Request): string => {
+  const bearer = /^Bearer (.+)$/.exec(req.get('Authorization') ?? '');
+  if (bearer) return bearer[1]!;
+  const token = (req.query as { token?: unknown }).token;
   return typeof token === 'string' ? token : '';
 };
 
 const idOf = (params: Record<string, unknown>): string => (typeof params.id === 'string' ? params.id : '');
 
-export function ordersRoutes(ctx: OrdersContext): Router {
+export function ordersRoutes(ctx: OrdersContext, limits: OrderLimits): Router {
   const router = Router();
 
-  router.post('/orders', ...jsonBody(), async (req, res) => {
+  router.post('/orders', limits.placement, ...jsonBody(), async (req, res) => {
     const key = IdempotencyKey.safeParse(req.get('Idempotency-Key'));
     if (!key.success) {
       ctx.metrics.rejected.inc({ reason: 'validation' });
@@ -45,12 +51,12 @@ export function ordersRoutes(ctx: OrdersContext): Router {
     res.status(201).location(`/api/v1/orders/${order.id}`).json(order);
   });
 
-  router.get('/orders/:id', async (req, res) => {
-    res.json(await readOrder(ctx, idOf(req.params), tokenOf(req.query)));
+  router.get('/orders/:id', limits.tokenFailures, async (req, res) => {
+    res.json(await readOrder(ctx, idOf(req.params), tokenOf(req)));
   });
 
-  router.post('/orders/:id/cancel', async (req, res) => {
-    res.json(await cancelOrder(ctx, idOf(req.params), tokenOf(req.query)));
+  router.post('/orders/:id/cancel', limits.tokenFailures, async (req, res) => {
+    res.json(await cancelOrder(ctx, idOf(req.params), tokenOf(req)));
   });
 
   return router;
