@@ -9,6 +9,7 @@ export interface LaunchedStack {
   mongoDb: string;
   pids: number[];
   handle: ChildHandle;
+  /** Everything the stack printed so far, stdout and stderr: every service's log and the gateway's. */
   lines: string[];
 }
 
@@ -49,7 +50,9 @@ export async function launchStack(env: Record<string, string> = {}): Promise<Lau
     },
   });
   const lines: string[] = [];
-  handle.child.stdout?.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+  const keep = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
+  handle.child.stdout?.on('data', keep);
+  handle.child.stderr?.on('data', keep);
   try {
     const pidsLine = waitForLine(handle, (l) => stackMessage(l)?.startsWith('processes:') === true, { timeoutMs: 180_000, what: 'npm start' });
     pidsLine.catch(() => undefined); // the ready line's failure below is the one reported
