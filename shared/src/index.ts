@@ -18,3 +18,5 @@ export * from './shutdown';
 export * from './main';
 export * from './service';
 export * from './tracking-token';
+export * from './redis-script';
+export * from './cli';

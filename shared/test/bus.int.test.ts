@@ -116,6 +116,17 @@ describe('event bus', () => {
     expect(metrics).toMatch(/reason="unknown_type"\} [1-9]/);
   });
 
+  test('the consumer samples its streams\' length, which acking does not shorten', async () => {
+    const bus = redis.bus();
+    await bus.consumer({ group: 'g', consumer: 'c1', streams: [stream], handlers: { 'order.simulate': async () => undefined }, ...fastRetry }).start();
+    await bus.publish([orderSimulate(), orderSimulate(), orderSimulate()]);
+    await waitFor(async () => (await pendingCount('g')) === 0, { what: 'all acked' });
+    const { registry } = await import('../src');
+    await waitFor(async () => (await registry.getSingleMetricAsString('bus_stream_length')).includes(`{stream="${stream}"} 3`), {
+      what: 'bus_stream_length of 3',
+    });
+  });
+
   test('a graceful stop lets in-flight handlers finish and acks them', async () => {
     const bus = redis.bus();
     let release: () => void = () => undefined;

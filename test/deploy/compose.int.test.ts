@@ -116,7 +116,33 @@ describe('docker-compose.yaml', () => {
     );
     expect(dockerfile.env.NODE_ENV).toBe('production');
     expect(dockerfile.runtime).toContain('USER node');
-    expect(dockerfile.runtime.some((l) => l.startsWith('HEALTHCHECK'))).toBe(true);
+    // an image that only runs one-shot tools serves nothing to check
+    const serves = LONG_RUNNING.some((p) => p.workspace === workspace);
+    expect(dockerfile.runtime.some((l) => l.startsWith('HEALTHCHECK'))).toBe(serves);
+  });
+
+  it('every image runs one current Node LTS, each bundle targets it, and development still allows Node 20.19', () => {
+    const workspaces = [...new Set([...ALL_PROCESSES.map((p) => p.workspace), 'frontend'])];
+    const majors = workspaces.map((ws) => {
+      const arg = readDockerfile(path.join(ws, 'Dockerfile')).text.match(/^ARG NODE_IMAGE=node:(\d+)-/m);
+      return [ws, Number(arg?.[1])] as const;
+    });
+    const major = majors[0]?.[1] ?? 0;
+    expect(majors).toEqual(majors.map(([ws]) => [ws, major]));
+    // even majors are the LTS lines; 20 reached its end of life in April 2026
+    expect(major % 2 === 0 && major >= 22).toBe(true);
+    for (const ws of new Set(ALL_PROCESSES.map((p) => p.workspace))) {
+      const build = (
+        JSON.parse(readFileSync(path.join(REPO_ROOT, ws, 'package.json'), 'utf8')) as {
+          scripts: { build: string };
+        }
+      ).scripts.build;
+      expect([ws, build.match(/--target=(\S+)/)?.[1]]).toEqual([ws, `node${major}`]);
+    }
+    const root = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+    };
+    expect(root.engines.node).toBe('>=20.19');
   });
 
   it('one-shot jobs do not restart, and long-running ones do', () => {
@@ -242,7 +268,8 @@ describe('docker-compose.yaml', () => {
     expect(new Set(published).size).toBe(published.length);
   });
 
-  it('has the observability stack: Prometheus, Grafana, Loki and Promtail, with config files in deploy/', () => {
-    for (const name of ['prometheus', 'grafana', 'loki', 'promtail']) expect(services[name]).toBeDefined();
+  it('has the observability stack: Prometheus, Grafana, Loki and Alloy, with config files in deploy/', () => {
+    for (const name of ['prometheus', 'grafana', 'loki', 'alloy']) expect(services[name]).toBeDefined();
+    expect(services.promtail).toBeUndefined();
   });
 });

@@ -21,6 +21,16 @@ describe('helm template renderer', () => {
     expect(render('a {{ "b" }} c', {})).toBe('a b c');
   });
 
+  it('given a range over a map of files, then keys in order and base names, as .Files.Glob is used', () => {
+    const files = { 'files/d/b.json': '{}', 'files/d/a.json': '[]' };
+    expect(
+      render(
+        '{{ range $path, $_ := .f }}{{ base $path | trimSuffix ".json" }}={{ index $.f $path }};{{ end }}',
+        { f: files },
+      ),
+    ).toBe('a=[];b={};');
+  });
+
   it('given comments, then they print nothing and honour their trim markers', () => {
     expect(render('x\n{{- /* a comment */ -}}\ny{{/* another */}}', {})).toBe('xy');
   });

@@ -3,7 +3,8 @@
  * objects: kinds and API versions, names, images, probes on the contract's health paths, selectors that
  * match, env that resolves to existing ConfigMap/Secret keys, hooks, the CronJob, the Ingress routes.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { FRONTEND, HEALTH_PATHS, LONG_RUNNING, processNamed, REPO_ROOT } from './lib/catalogue';
 import { readDockerfile } from './lib/compose';
@@ -24,6 +25,7 @@ import {
   type K8sObject,
 } from './lib/k8s';
 import { NGINX_TEMPLATE, templateVariables } from './lib/nginx';
+import { describeWithTool, runTool } from './lib/tools';
 
 const CHART_DIR = path.join(REPO_ROOT, 'charts/orders-project');
 const RELEASE = 'pizza';
@@ -34,6 +36,18 @@ function render(options: RenderOptions = {}): K8sObject[] {
 }
 
 const all = render();
+/** Every optional object on: monitoring, autoscaling with KEDA (the gateway keeps an HPA). */
+const EVERYTHING_ON = {
+  monitoring: { serviceMonitors: { enabled: true }, prometheusRule: { enabled: true } },
+  keda: { enabled: true },
+  ...Object.fromEntries(
+    ['orders', 'delivery', 'notifications', 'simulator', 'frontend'].map((n) => [
+      n,
+      { autoscaling: { enabled: true } },
+    ]),
+  ),
+};
+const everythingOn = render({ values: EVERYTHING_ON });
 const workloads = all.filter((o) => ['Deployment', 'StatefulSet', 'Job', 'CronJob'].includes(o.kind));
 /** The services the chart deploys as Deployments (the refill scheduler is a CronJob in Kubernetes). */
 const SERVICES = LONG_RUNNING.filter((p) => p.name !== 'refill-scheduler');
@@ -57,22 +71,31 @@ describe('Helm chart charts/orders-project', () => {
     expect(count('CronJob')).toBe(1);
     expect(count('Ingress')).toBe(1);
     expect(count('Secret')).toBe(1);
-    expect(count('ConfigMap')).toBe(2);
+    // the app config, the MongoDB scripts, and one per Grafana dashboard
+    expect(count('ConfigMap')).toBe(
+      2 + readdirSync(path.join(REPO_ROOT, 'deploy/grafana/dashboards')).length,
+    );
     expect(count('PodDisruptionBudget')).toBe(count('Deployment') + count('StatefulSet'));
   });
 
-  it('every object has the right apiVersion for its kind, a valid unique name and the release labels', () => {
-    const seen = new Set<string>();
-    for (const obj of all) {
-      const id = `${obj.kind}/${obj.metadata?.name}`;
-      expect([id, obj.apiVersion]).toEqual([id, API_VERSIONS[obj.kind]]);
-      expect(obj.metadata.name).toMatch(obj.kind === 'Service' ? DNS_1123_LABEL : DNS_1123_SUBDOMAIN);
-      expect(obj.metadata.name.length).toBeLessThanOrEqual(obj.kind === 'Service' ? 63 : 253);
-      expect(seen.has(id)).toBe(false);
-      seen.add(id);
-      expect([id, obj.metadata.labels?.['app.kubernetes.io/instance']]).toEqual([id, RELEASE]);
-    }
-  });
+  it.each([
+    ['default values', all],
+    ['everything switched on', everythingOn],
+  ])(
+    '%s: every object has the right apiVersion for its kind, a valid unique name and the release labels',
+    (_values, objs) => {
+      const seen = new Set<string>();
+      for (const obj of objs) {
+        const id = `${obj.kind}/${obj.metadata?.name}`;
+        expect([id, obj.apiVersion]).toEqual([id, API_VERSIONS[obj.kind]]);
+        expect(obj.metadata.name).toMatch(obj.kind === 'Service' ? DNS_1123_LABEL : DNS_1123_SUBDOMAIN);
+        expect(obj.metadata.name.length).toBeLessThanOrEqual(obj.kind === 'Service' ? 63 : 253);
+        expect(seen.has(id)).toBe(false);
+        seen.add(id);
+        expect([id, obj.metadata.labels?.['app.kubernetes.io/instance']]).toEqual([id, RELEASE]);
+      }
+    },
+  );
 
   it('every container has a tagged image and resource requests and a memory limit', () => {
     for (const obj of workloads) {
@@ -281,7 +304,7 @@ describe('Helm chart charts/orders-project', () => {
     expect((cron.spec as { schedule: string }).schedule).toBe('0 */2 * * *');
     expect((cron.spec as { concurrencyPolicy: string }).concurrencyPolicy).toBe('Forbid');
     const container = mainContainer(cron);
-    expect(container.image).toBe('pizza-events/ops:1.0.0');
+    expect(container.image).toBe('pizza-events/orders:1.0.0');
     expect(container.command).toEqual(['node', processNamed('stock-refill').bundle]);
     const env = resolveEnv(container, all);
     expect(processNamed('stock-refill').required.filter((v) => !env[v])).toEqual([]);
@@ -314,7 +337,7 @@ describe('Helm chart charts/orders-project', () => {
       expect(mainContainer(orders).image).toBe('registry.example/acme/pizza-events/orders:2.3.4');
       expect((orders.spec as { replicas: number }).replicas).toBe(4);
       const cron = named(objs, 'CronJob', `${RELEASE}-stock-refill`);
-      expect(mainContainer(cron).image).toBe('registry.example/acme/pizza-events/ops:2.3.4');
+      expect(mainContainer(cron).image).toBe('registry.example/acme/pizza-events/orders:2.3.4');
       expect((cron.spec as { schedule: string }).schedule).toBe('*/30 * * * *');
     });
 
@@ -334,3 +357,34 @@ describe('Helm chart charts/orders-project', () => {
     });
   });
 });
+
+/** Where Helm is installed: `helm lint`, and `helm template` must render exactly what the in-repo renderer does. */
+describeWithTool('helm', 'install Helm 3 to compare the in-repo renderer with it', { requiredInCi: false })(
+  'Helm itself',
+  () => {
+    const byId = (objs: readonly K8sObject[]): Record<string, K8sObject> =>
+      Object.fromEntries(objs.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+    let dir = '';
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'helm-values-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('helm lint passes', () => {
+      const result = runTool('helm', ['lint', CHART_DIR]);
+      expect([result.status, result.output]).toEqual([0, expect.any(String)]);
+    });
+
+    it.each([
+      ['default values', {}],
+      ['everything switched on', EVERYTHING_ON],
+    ])('helm template with %s renders the same objects as the in-repo renderer', (name, values) => {
+      const file = path.join(dir, `${name.replace(/\W+/g, '-')}.json`);
+      writeFileSync(file, JSON.stringify(values)); // JSON is YAML: helm reads it with -f
+      const result = runTool('helm', ['template', RELEASE, CHART_DIR, '-f', file]);
+      expect([result.status, result.output]).toEqual([0, expect.any(String)]);
+      const helm = byId(objects(manifests([{ name: 'helm template', text: result.stdout }])));
+      expect(helm).toEqual(byId(render({ values })));
+    });
+  },
+);

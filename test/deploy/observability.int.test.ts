@@ -1,16 +1,63 @@
 /**
  * Prometheus scrapes every process's /metrics; Grafana's provisioned dashboards are valid JSON whose
- * panels query only metrics the services export (the catalogue's list); Loki and Promtail configs parse.
+ * panels query only metrics the services export (the catalogue's list); Loki's config parses, and Alloy's
+ * parses and wires its pipeline (lib/alloy.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { HEALTH_PATHS, LONG_RUNNING, QUERYABLE_SERIES, REPO_ROOT } from './lib/catalogue';
-import { loadCompose } from './lib/compose';
+import { AlloyReference, componentId, parseAlloy, references, type AlloyBlock } from './lib/alloy';
+import { asList, loadCompose } from './lib/compose';
 import { metricNames } from './lib/promql';
 
 const DEPLOY = path.join(REPO_ROOT, 'deploy');
 const DASHBOARDS_DIR = path.join(DEPLOY, 'grafana/dashboards');
+
+/** The Alloy components the collector uses: their arguments, nested blocks, required ones, and exports. */
+const ALLOY_COMPONENTS: Record<
+  string,
+  { attributes: string[]; blocks: string[]; required: string[]; exports: string[] }
+> = {
+  'discovery.docker': {
+    attributes: ['host', 'port', 'refresh_interval', 'host_networking_host'],
+    blocks: ['filter', 'tls_config', 'basic_auth'],
+    required: ['host'],
+    exports: ['targets'],
+  },
+  'discovery.relabel': {
+    attributes: ['targets'],
+    blocks: ['rule'],
+    required: ['targets'],
+    exports: ['output', 'rules'],
+  },
+  'loki.source.docker': {
+    attributes: ['host', 'targets', 'forward_to', 'labels', 'relabel_rules', 'refresh_interval'],
+    blocks: ['client'],
+    required: ['host', 'targets', 'forward_to'],
+    exports: [],
+  },
+  'loki.process': {
+    attributes: ['forward_to'],
+    blocks: [
+      'stage.json',
+      'stage.logfmt',
+      'stage.regex',
+      'stage.template',
+      'stage.labels',
+      'stage.drop',
+      'stage.static_labels',
+    ],
+    required: ['forward_to'],
+    exports: ['receiver'],
+  },
+  'loki.write': {
+    attributes: ['external_labels'],
+    blocks: ['endpoint'],
+    required: ['endpoint'],
+    exports: ['receiver'],
+  },
+};
 
 function yamlFile(relative: string): unknown {
   return parse(readFileSync(path.join(DEPLOY, relative), 'utf8'));
@@ -77,6 +124,7 @@ interface Datasource {
 
 describe('Prometheus', () => {
   const config = yamlFile('prometheus/prometheus.yml') as {
+    rule_files?: string[];
     scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
   };
 
@@ -88,6 +136,17 @@ describe('Prometheus', () => {
     for (const proc of LONG_RUNNING) {
       expect(scraped).toContain(`${proc.name}:${proc.port}`);
       expect(services[proc.name]).toBeDefined();
+    }
+  });
+
+  it('runs Prometheus 3 with its config and the alert rules it loads mounted side by side', () => {
+    const prometheus = loadCompose().services.prometheus;
+    expect(prometheus?.image).toMatch(/^prom\/prometheus:v3\.\d+\.\d+$/);
+    expect(asList(prometheus?.command)).toContain('--config.file=/etc/prometheus/prometheus.yml');
+    expect((prometheus?.volumes ?? []).map(String)).toContain('./deploy/prometheus:/etc/prometheus:ro');
+    expect(config.rule_files).toEqual(['alerts.yml']);
+    for (const file of config.rule_files ?? []) {
+      expect(existsSync(path.join(DEPLOY, 'prometheus', file))).toBe(true);
     }
   });
 
@@ -204,7 +263,7 @@ describe('Grafana', () => {
   });
 });
 
-describe('Loki and Promtail', () => {
+describe('Loki and Alloy', () => {
   it('Loki keeps 72 hours on the filesystem', () => {
     const loki = yamlFile('loki/loki.yaml') as {
       limits_config: { retention_period: string };
@@ -214,17 +273,114 @@ describe('Loki and Promtail', () => {
     expect(loki.compactor.retention_enabled).toBe(true);
   });
 
-  it('Promtail pushes to Loki and keeps only containers labelled logging=promtail, which all app containers are', () => {
-    const promtail = yamlFile('promtail/promtail.yaml') as {
-      clients: { url: string }[];
-      scrape_configs: { docker_sd_configs: { filters: { name: string; values: string[] }[] }[] }[];
+  describe('Grafana Alloy (deploy/alloy/config.alloy, checked without the alloy binary)', () => {
+    const components = parseAlloy(readFileSync(path.join(DEPLOY, 'alloy/config.alloy'), 'utf8'));
+    const component = (name: string): AlloyBlock => {
+      const found = components.filter((c) => c.name === name);
+      expect([name, found.length]).toEqual([name, 1]);
+      return found[0] as AlloyBlock;
     };
-    expect(promtail.clients[0]?.url).toBe('http://loki:3100/loki/api/v1/push');
-    const filters = promtail.scrape_configs.flatMap((s) => s.docker_sd_configs.flatMap((d) => d.filters));
-    expect(filters).toContainEqual({ name: 'label', values: ['logging=promtail'] });
-    const services = loadCompose().services;
-    for (const name of [...LONG_RUNNING.map((p) => p.name), 'frontend']) {
-      expect([name, services[name]?.labels]).toEqual([name, { logging: 'promtail' }]);
-    }
+
+    it('uses only known components, each with known arguments, its required ones set, and no label twice', () => {
+      const ids = components.map(componentId);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const c of components) {
+        const schema = ALLOY_COMPONENTS[c.name];
+        expect([c.name, schema !== undefined, c.label !== undefined]).toEqual([c.name, true, true]);
+        if (!schema) continue;
+        const unknown = [
+          ...Object.keys(c.attributes).filter((a) => !schema.attributes.includes(a)),
+          ...c.blocks.map((b) => b.name).filter((b) => !schema.blocks.includes(b)),
+        ];
+        expect([c.name, unknown]).toEqual([c.name, []]);
+        const missing = schema.required.filter(
+          (a) => !(a in c.attributes) && !c.blocks.some((b) => b.name === a),
+        );
+        expect([c.name, missing]).toEqual([c.name, []]);
+      }
+    });
+
+    it('every reference names a declared component and one of its exports', () => {
+      const exportsOf = new Map(
+        components.map((c) => [componentId(c), ALLOY_COMPONENTS[c.name]?.exports ?? []]),
+      );
+      const refs = components.flatMap((c) => [
+        ...Object.values(c.attributes).flatMap(references),
+        ...c.blocks.flatMap((b) => Object.values(b.attributes).flatMap(references)),
+      ]);
+      expect(refs.length).toBeGreaterThanOrEqual(4);
+      for (const ref of refs) {
+        const owner = ref.path.slice(0, ref.path.lastIndexOf('.'));
+        const exported = ref.path.slice(ref.path.lastIndexOf('.') + 1);
+        expect([ref.path, exportsOf.get(owner)]).toEqual([ref.path, expect.arrayContaining([exported])]);
+      }
+    });
+
+    it('reads the containers labelled logging=loki, which all app containers are, from the Docker socket compose mounts', () => {
+      const docker = component('discovery.docker');
+      const filters = docker.blocks.filter((b) => b.name === 'filter').map((b) => b.attributes);
+      expect(filters).toContainEqual({ name: 'label', values: ['logging=loki'] });
+      const source = component('loki.source.docker');
+      for (const host of [docker.attributes.host, source.attributes.host]) {
+        expect(host).toBe('unix:///var/run/docker.sock');
+      }
+      expect(source.attributes.targets).toEqual(new AlloyReference(`${componentId(docker)}.targets`));
+      const services = loadCompose().services;
+      expect((services.alloy?.volumes ?? []).map(String)).toEqual(
+        expect.arrayContaining([
+          './deploy/alloy/config.alloy:/etc/alloy/config.alloy:ro',
+          '/var/run/docker.sock:/var/run/docker.sock:ro',
+        ]),
+      );
+      expect(asList(services.alloy?.command)).toContain('/etc/alloy/config.alloy');
+      for (const name of [...LONG_RUNNING.map((p) => p.name), 'frontend']) {
+        expect([name, services[name]?.labels]).toEqual([name, { logging: 'loki' }]);
+      }
+    });
+
+    it('labels each stream with service, project and container, as Promtail did, and the pino level by name', () => {
+      const relabel = component('discovery.relabel');
+      const targets = relabel.blocks
+        .filter((b) => b.name === 'rule')
+        .map((b) => [(b.attributes.source_labels as string[])[0], b.attributes.target_label]);
+      expect(targets).toEqual([
+        ['__meta_docker_container_label_com_docker_compose_service', 'service'],
+        ['__meta_docker_container_label_com_docker_compose_project', 'project'],
+        ['__meta_docker_container_name', 'container'],
+      ]);
+      expect(component('loki.source.docker').attributes.relabel_rules).toEqual(
+        new AlloyReference(`${componentId(relabel)}.rules`),
+      );
+      const stages = component('loki.process').blocks;
+      expect(stages.map((b) => b.name)).toEqual(['stage.json', 'stage.template', 'stage.labels']);
+      const template = String(stages[1]?.attributes.template);
+      for (const [number, name] of [
+        ['30', 'info'],
+        ['50', 'error'],
+      ]) {
+        expect(template).toContain(`eq .Value "${number}" }}${name}`);
+      }
+      expect(stages[2]?.attributes.values).toEqual({ level: '' });
+    });
+
+    it('pushes to Loki, after the pipeline', () => {
+      const write = component('loki.write');
+      expect(write.blocks.find((b) => b.name === 'endpoint')?.attributes.url).toBe(
+        'http://loki:3100/loki/api/v1/push',
+      );
+      expect(component('loki.source.docker').attributes.forward_to).toEqual([
+        new AlloyReference(`${componentId(component('loki.process'))}.receiver`),
+      ]);
+      expect(component('loki.process').attributes.forward_to).toEqual([
+        new AlloyReference(`${componentId(write)}.receiver`),
+      ]);
+    });
+
+    it('the parser rejects what Alloy would', () => {
+      expect(() => parseAlloy('loki.write "x" { endpoint { url = "a" }')).toThrow('end of file');
+      expect(() => parseAlloy('loki.write "x" { url = "unterminated }')).toThrow();
+      expect(() => parseAlloy('a "x" { b = 1 b = 2 }')).toThrow('set twice');
+      expect(() => parseAlloy('x = 1')).toThrow('outside a block');
+    });
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
-import { resolveMongo, resolveRedis, spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
+import { listeningPort, resolveMongo, resolveRedis, spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
 import { seedMenu } from '@pizza/orders/src/seed';
 import { GENEROUS_LIMITS_ENV } from '@pizza/shared/testing';
 
@@ -102,11 +102,11 @@ export function usePipeline() {
       // Registered at once: a child that never reports its port is still stopped in afterAll.
       state.processes.add(handle);
       void handle.exited.then(() => state.processes.delete(handle));
-      const line = await waitForLine(handle, (l) => portOf(l) !== undefined, {
+      const line = await waitForLine(handle, (l) => listeningPort(l) !== undefined, {
         timeoutMs: 60_000,
         what: label,
       });
-      const port = portOf(line)!;
+      const port = listeningPort(line)!;
       for (const stream of [handle.child.stdout, handle.child.stderr]) {
         if (process.env.PIPELINE_LOGS === '1')
           stream?.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk}`));
@@ -137,13 +137,3 @@ export function usePipeline() {
   };
 }
 
-function portOf(line: string): number | undefined {
-  try {
-    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
-    return typeof entry.msg === 'string' && entry.msg.endsWith('listening') && typeof entry.port === 'number'
-      ? entry.port
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { loadConfig, newEvent, StatusMessage } from '@pizza/shared';
+import { loadConfig, newEvent, StatusMessage, trackingTokenMatches } from '@pizza/shared';
 import { NotificationsEnv } from '../src/config';
 import {
   deliveryCreatedUpdate,
@@ -11,7 +11,6 @@ import {
   toStatusMessage,
 } from '../src/domain/tracking';
 import { parseTrackingUrl } from '../src/domain/tracking-url';
-import { tokenMatches } from '../src/ws/token';
 
 const at = '2030-01-01T10:00:00.000Z';
 const source = { source: 'test' };
@@ -143,12 +142,12 @@ describe('tracking URL', () => {
   });
 });
 
-describe('tokenMatches', () => {
+describe('trackingTokenMatches', () => {
   test('accepts the token whose SHA-256 is the hash, and nothing else', () => {
-    expect(tokenMatches('secret', hash('secret'))).toBe(true);
-    expect(tokenMatches('Secret', hash('secret'))).toBe(false);
-    expect(tokenMatches('secret', 'not-hex')).toBe(false);
-    expect(tokenMatches('secret', '')).toBe(false);
+    expect(trackingTokenMatches('secret', hash('secret'))).toBe(true);
+    expect(trackingTokenMatches('Secret', hash('secret'))).toBe(false);
+    expect(trackingTokenMatches('secret', 'not-hex')).toBe(false);
+    expect(trackingTokenMatches('secret', '')).toBe(false);
   });
 });
 

@@ -4,7 +4,6 @@ import {
   crashAfterCommitHook,
   FaultEnv,
   MongoEnv,
-  Outbox,
   runMain,
   startService,
   type RunningService,
@@ -17,6 +16,7 @@ import { mountRoutes } from './http/routes';
 import { orderMetrics } from './metrics';
 import { ensureIndexes } from './store/collections';
 import { ordersContext } from './store/context';
+import { ordersOutbox } from './store/outbox';
 
 export const SERVICE = 'orders';
 
@@ -34,7 +34,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
     schema: OrdersEnv,
     env,
     async setup({ config, logger, bus, app }, mongo) {
-      const outbox = new Outbox({ db: mongo.db, bus, logger, name: SERVICE });
+      const outbox = ordersOutbox({ db: mongo.db, bus, logger });
       await ensureIndexes(mongo.db);
       const ctx = ordersContext({
         mongo,

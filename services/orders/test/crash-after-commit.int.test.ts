@@ -8,6 +8,7 @@ import { STREAMS } from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
 import { customer, orderRequest } from './support/http';
 import { eventsOn, menuItem, serviceEnv, stockOf } from './support/stack';
+import { collections } from '../src/store/collections';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const MAIN = join('services', 'orders', 'src', 'main.ts');
@@ -56,7 +57,7 @@ async function launch(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ child: ChildH
 }
 
 test('when the process dies after the commit and before the publish, then the restarted service publishes the order exactly once', async () => {
-  await db.collection('menu').insertOne(menuItem('crash-pizza', 5) as never);
+  await collections(db).menu.insertOne(menuItem('crash-pizza', 5));
   const crashing = await launch({ FAULT_CRASH_AFTER_COMMIT: '1' });
   const name = `Crash ${randomUUID()}`;
 

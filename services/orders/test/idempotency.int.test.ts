@@ -4,6 +4,7 @@ import { waitFor } from '@pizza/shared/testing';
 import { keyId } from '../src/domain/idempotency';
 import { call, metricValue, orderRequest, type ErrorReply, type OrderBody } from './support/http';
 import { addItems, eventsOn, menuItem, stockOf, uid, useStack } from './support/stack';
+import { collections } from '../src/store/collections';
 
 const stack = useStack();
 const post = (body: unknown, key: string) =>
@@ -74,7 +75,7 @@ describe('Idempotency-Key', () => {
     await addItems(stack.db, menuItem(pizza, 1));
     const key = randomUUID();
     expect((await post(orderRequest([pizza, 2]), key)).status).toBe(409);
-    await stack.db.collection('menu').updateOne({ _id: pizza as never }, { $set: { stock: 5 } });
+    await collections(stack.db).menu.updateOne({ _id: pizza }, { $set: { stock: 5 } });
     expect((await post(orderRequest([pizza, 2]), key)).status).toBe(201);
   });
 
@@ -96,7 +97,7 @@ describe('Idempotency-Key', () => {
     expect(res.status).toBe(201);
     expect(res.body.id).not.toBe(oldOrderId);
     expect(await stockOf(stack.db, pizza)).toBe(8);
-    const record = await stack.db.collection('idempotency_keys').findOne({ _id: keyId(key) as never });
+    const record = await collections(stack.db).idempotency.findOne({ _id: keyId(key) });
     expect(record?.order_id).toBe(res.body.id);
     const again = await post(orderRequest([pizza, 2]), key);
     expect([again.status, again.body.id]).toEqual([201, res.body.id]);

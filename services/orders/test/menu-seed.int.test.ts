@@ -1,6 +1,7 @@
 import { call } from './support/http';
 import { stockOf, useStack } from './support/stack';
 import { MENU_SEED, seedMenu } from '../src/seed';
+import { collections } from '../src/store/collections';
 
 const stack = useStack();
 
@@ -18,7 +19,7 @@ interface MenuReply {
 
 /** Each test starts from the menu it needs, never from what an earlier test left. */
 async function emptyMenu(): Promise<void> {
-  await stack.db.collection('menu').deleteMany({});
+  await collections(stack.db).menu.deleteMany({});
 }
 
 async function seededMenu(): Promise<void> {
@@ -30,7 +31,7 @@ describe('menu and seed', () => {
   test('the seed fills an empty menu: at least 8 pizzas and some drinks, stock 200, prices in cents', async () => {
     await emptyMenu();
     expect(await seedMenu(stack.db)).toBe(MENU_SEED.length);
-    const docs = await stack.db.collection('menu').find({}).toArray();
+    const docs = await collections(stack.db).menu.find({}).toArray();
     expect(docs.filter((d) => d.category === 'pizza').length).toBeGreaterThanOrEqual(8);
     expect(docs.filter((d) => d.category === 'drink').length).toBeGreaterThanOrEqual(2);
     for (const doc of docs) {
@@ -50,8 +51,8 @@ describe('menu and seed', () => {
 
   test('seeding again inserts nothing and never resets the stock of an existing item', async () => {
     await seededMenu();
-    await stack.db.collection('menu').updateOne({ _id: 'margherita' as never }, { $set: { stock: 7 } });
-    await stack.db.collection('menu').deleteOne({ _id: 'cola' as never });
+    await collections(stack.db).menu.updateOne({ _id: 'margherita' }, { $set: { stock: 7 } });
+    await collections(stack.db).menu.deleteOne({ _id: 'cola' });
     expect(await seedMenu(stack.db)).toBe(1);
     expect(await stockOf(stack.db, 'margherita')).toBe(7);
     expect(await stockOf(stack.db, 'cola')).toBe(200);
@@ -59,7 +60,7 @@ describe('menu and seed', () => {
 
   test('GET /menu lists pizzas first, then drinks, each by name', async () => {
     await seededMenu();
-    await stack.db.collection('menu').updateOne({ _id: 'margherita' as never }, { $set: { stock: 7 } });
+    await collections(stack.db).menu.updateOne({ _id: 'margherita' }, { $set: { stock: 7 } });
     const res = await call<MenuReply>(stack.url, 'GET', '/api/v1/menu');
     expect(res.status).toBe(200);
     const rank = (category: string) => (category === 'pizza' ? 0 : 1);

@@ -207,6 +207,8 @@ export class StreamConsumer {
 
   private async refreshGauges(): Promise<void> {
     for (const stream of this.o.streams) {
+      const length = await this.deps.redis.xlen(stream).catch(() => undefined);
+      if (length !== undefined) this.deps.metrics.streamLength.set({ stream }, length);
       const groups = (await this.deps.redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
       for (const info of groups) {
         const fields = fieldsFromList(info.map(String));

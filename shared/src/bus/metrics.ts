@@ -14,6 +14,7 @@ export function busMetrics() {
     handlerDuration: histogram({ name: 'bus_handler_duration_seconds', help: 'Handler run time', labelNames: entry, buckets: LATENCY_BUCKETS }),
     lag: gauge({ name: 'bus_group_lag', help: 'Entries in the stream not yet delivered to the group', labelNames: ['stream', 'group'] }),
     pending: gauge({ name: 'bus_group_pending', help: 'Entries delivered to the group and not yet acked', labelNames: ['stream', 'group'] }),
+    streamLength: gauge({ name: 'bus_stream_length', help: 'Entries in the stream (XLEN), trimmed to about STREAM_MAXLEN', labelNames: ['stream'] }),
   };
 }
 export type BusMetrics = ReturnType<typeof busMetrics>;

@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { z } from 'zod';
+import { defineScript } from '../redis-script';
 
 /**
  * The bus's atomic multi-key operations, each one Lua script. Redis runs a script as one unit, so no other
@@ -40,6 +42,8 @@ end
 return {claimed[1], out}
 `;
 
+const ClaimedEntry = z.tuple([z.string(), z.array(z.string()).nullable(), z.number()]);
+
 export interface BusScripts {
   deadLetter(stream: string, deadLetters: string, group: string, id: string, maxLen: number, fields: string[]): Promise<string | null>;
   claimWithCounts(
@@ -49,20 +53,20 @@ export interface BusScripts {
     minIdleMs: number,
     start: string,
     count: number,
-  ): Promise<[string, [string, string[] | null, number][]]>;
+  ): Promise<[string, z.infer<typeof ClaimedEntry>[]]>;
 }
 
 export function defineBusScripts(redis: Redis): BusScripts {
-  redis.defineCommand('busDeadLetter', { numberOfKeys: 2, lua: DEAD_LETTER });
-  redis.defineCommand('busClaimWithCounts', { numberOfKeys: 1, lua: CLAIM_WITH_COUNTS });
-  const commands = redis as unknown as {
-    busDeadLetter(...args: (string | number)[]): Promise<string | null>;
-    busClaimWithCounts(...args: (string | number)[]): Promise<[string, [string, string[] | null, number][]]>;
-  };
+  const deadLetter = defineScript(redis, { name: 'dead_letter', lua: DEAD_LETTER, reply: z.string().nullable() });
+  const claimWithCounts = defineScript(redis, {
+    name: 'claim_with_counts',
+    lua: CLAIM_WITH_COUNTS,
+    reply: z.tuple([z.string(), z.array(ClaimedEntry)]),
+  });
   return {
     deadLetter: (stream, deadLetters, group, id, maxLen, fields) =>
-      commands.busDeadLetter(stream, deadLetters, group, id, maxLen, ...fields),
+      deadLetter([stream, deadLetters], [group, id, maxLen, ...fields]),
     claimWithCounts: (stream, group, consumer, minIdleMs, start, count) =>
-      commands.busClaimWithCounts(stream, group, consumer, minIdleMs, start, count),
+      claimWithCounts([stream], [group, consumer, minIdleMs, start, count]),
   };
 }

@@ -3,7 +3,7 @@ import { Cents } from './money';
 import { DeliveryStatus, OrderStatus } from './statuses';
 import { visibleText } from './text';
 
-/** Request and response bodies of the public HTTP API (CONTRACT.md). All JSON is snake_case. */
+/** Request and response bodies of the public HTTP API (docs/contract.md). All JSON is snake_case. */
 
 export const LIMITS = {
   maxLines: 20,

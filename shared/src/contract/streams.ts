@@ -1,4 +1,4 @@
-/** Every Redis stream in the system (CONTRACT.md), plus `menu-stream` for stock broadcasts. */
+/** Every Redis stream in the system (docs/contract.md), `menu-stream` among them for stock broadcasts. */
 export const STREAMS = {
   orders: 'orders-stream',
   deliveries: 'deliveries-stream',

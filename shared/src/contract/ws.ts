@@ -4,7 +4,7 @@ import { DeliveryStatus, OrderStatus } from './statuses';
 /**
  * WebSocket `/ws/v1/order-tracking/{order_id}`. The tracking token travels in the subprotocol list, so it
  * never appears in a URL: the client offers `pizza-tracking.v1` and `token.<T>`, and the server selects
- * `pizza-tracking.v1`. `?token=T` (CONTRACT.md) is still accepted for old links.
+ * `pizza-tracking.v1`. `?token=T` (docs/contract.md) is still accepted for old links.
  */
 export const WS_TRACKING_PATH = '/ws/v1/order-tracking/';
 export const WS_TRACKING_PROTOCOL = 'pizza-tracking.v1';

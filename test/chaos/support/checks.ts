@@ -2,11 +2,12 @@ import type { Db } from 'mongodb';
 import type Redis from 'ioredis';
 import { fieldsFromList, listDeadLetters, STREAMS } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
+import { collections } from '@pizza/orders/src/store/collections';
 
 /** The invariants every chaos case checks, read straight from MongoDB and the streams. */
 
 export async function stockLevels(db: Db): Promise<Map<string, number>> {
-  const docs = await db.collection<{ _id: string; stock: number }>('menu').find({}).toArray();
+  const docs = await collections(db).menu.find({}).toArray();
   return new Map(docs.map((d) => [d._id, d.stock]));
 }
 

@@ -4,6 +4,7 @@ import { newEvent, type EventBus } from '@pizza/shared';
 import { orderCreated } from '@pizza/orders/src/domain/events';
 import { newOrder, type Order } from '@pizza/orders/src/domain/order';
 import { hashToken } from '@pizza/orders/src/domain/tokens';
+import { collections } from '@pizza/orders/src/store/collections';
 
 /**
  * The operator's fix in the poison case: orders lost by a partial restore of the orders database (documents
@@ -21,7 +22,7 @@ export async function restoreLostOrders(
   bus: EventBus,
   ids: readonly string[],
 ): Promise<RestoredOrder[]> {
-  const item = await db.collection<{ _id: string; name: string; price: number }>('menu').findOne({});
+  const item = await collections(db).menu.findOne({});
   if (!item) throw new Error('no menu to restore orders from');
   const restored: RestoredOrder[] = [];
   const orders: Order[] = [];

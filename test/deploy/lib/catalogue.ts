@@ -86,10 +86,10 @@ export const LONG_RUNNING: readonly DeployedProcess[] = [
   },
   {
     name: 'refill-scheduler',
-    schema: { module: 'tools/ops/src/config.ts', exportName: 'SchedulerEnv' },
-    workspace: 'tools/ops',
+    schema: { module: 'services/orders/src/stock-refill/config.ts', exportName: 'SchedulerEnv' },
+    workspace: 'services/orders',
     bundle: 'dist/refill-scheduler.js',
-    port: 8005,
+    port: 8003,
     required: ['HTTP_PORT', 'MONGO_URL', 'REDIS_URL'],
     optional: ['MONGO_DB', 'STOCK_REFILL_CRON', ...BUS_OPTIONAL],
   },
@@ -106,9 +106,9 @@ export const ONE_SHOT: readonly DeployedProcess[] = [
   },
   {
     name: 'stock-refill',
-    schema: { module: 'tools/ops/src/config.ts', exportName: 'RefillEnv' },
-    workspace: 'tools/ops',
-    bundle: 'dist/refill-cli.js',
+    schema: { module: 'services/orders/src/stock-refill/config.ts', exportName: 'RefillEnv' },
+    workspace: 'services/orders',
+    bundle: 'dist/refill.js',
     required: ['MONGO_URL', 'REDIS_URL'],
     optional: ['MONGO_DB', 'LOG_LEVEL', 'SERVICE_NAME'],
   },
@@ -148,12 +148,14 @@ export const APP_METRICS: Readonly<Record<string, MetricType>> = {
   bus_handler_duration_seconds: 'histogram',
   bus_group_lag: 'gauge',
   bus_group_pending: 'gauge',
+  bus_stream_length: 'gauge',
   orders_created_total: 'counter',
   orders_rejected_total: 'counter',
   outbox_oldest_unpublished_age_seconds: 'gauge',
   ws_connections_open: 'gauge',
   ws_messages_pushed_total: 'counter',
   ws_push_latency_seconds: 'histogram',
+  ws_clients_dropped_total: 'counter',
 };
 
 /** prom-client 15's collectDefaultMetrics(). */

@@ -57,6 +57,10 @@ export const API_VERSIONS: Readonly<Record<string, string>> = {
   CronJob: 'batch/v1',
   Ingress: 'networking.k8s.io/v1',
   PodDisruptionBudget: 'policy/v1',
+  HorizontalPodAutoscaler: 'autoscaling/v2',
+  ServiceMonitor: 'monitoring.coreos.com/v1',
+  PrometheusRule: 'monitoring.coreos.com/v1',
+  ScaledObject: 'keda.sh/v1alpha1',
 };
 
 export function objects(manifests: readonly Manifest[]): K8sObject[] {

@@ -1,165 +1,175 @@
-import type { LoadShape } from './load';
+import { errorMessage, parseCommandLine, UsageError } from '@pizza/shared';
 import { parseDuration } from './stats';
 
 /** Command-line options of `npm run bench`. */
 export interface BenchArgs {
   url?: string;
   redisUrl?: string;
+  mongoUrl?: string;
+  mongoDb: string;
   pids: number[];
-  shape: LoadShape;
+  /** Open-loop phases, one per rate, each `durationMs` long. */
+  rates: number[];
   durationMs: number;
-  saturateMs: number;
   warmupMs: number;
-  saturateConcurrency: number;
-  steps: boolean;
-  stepMs: number;
+  search: boolean;
   startRate: number;
   maxRate: number;
+  stepOrders: number;
+  stepMs: number;
+  refine: number;
+  backlogMs: number;
   thresholdMs: number;
+  sustainMs: number;
+  overloadMs: number;
+  overloadFactor: number;
   settleMs: number;
   baselines: boolean;
   baselineEvents: number;
+  wrkMs: number;
+  baselineRef?: string;
   outDir: string;
   help: boolean;
 }
 
 export const USAGE = `npm run bench -- [options]
 
-  --rate N               orders/s offered, open loop (default 10)
-  --concurrency N        closed loop instead: N customers, each ordering again on the answer
-  --duration D           load phase length (default 20s; 1500ms, 30s, 2m)
-  --warmup D             unmeasured warm-up at 5 orders/s first (default 3s; 0 skips)
-  --saturate D           then a closed-loop phase at --saturate-concurrency, for the POST limit (default 5s; 0 skips)
-  --saturate-concurrency N  (default 16; the bare-server baseline uses the same)
-  --steps                step mode: rate --start-rate, doubling up to --max-rate, --step-duration each,
-                         until p99 breaks --threshold; writes an SVG chart
-  --step-duration D      at least this, and at least 100 orders (default 5s)   --start-rate N (default 5)   --max-rate N (default 1600)
-  --threshold MS         latency objective for the knee (default 100)
-  --settle D             longest wait for trackers to reach delivered after a phase (default 60s)
-  --url URL              target a running stack instead of starting one
-  --redis-url URL        with --url: its Redis, to read hop latencies and run the Redis baseline (default REDIS_URL)
-  --pids P,P,…           with --url: processes to sample
+What it runs (each part can be shortened or skipped for development):
+  --rates R,R,…          open-loop phases at these orders/s, one after the other (default 10,20): latencies,
+                         bus hop, CPU ms and Redis/MongoDB commands per delivered order
+  --duration D           length of each of those phases (default 60s; 1500ms, 30s, 2m)
+  --warmup D             unmeasured warm-up at 5 orders/s first (default 5s; 0 skips)
+  --no-search            skip the saturation search, the sustained run and the overload run
+  --start-rate N         first step of the saturation search (default 20); each step doubles, then --refine
+                         bisections (default 2) between the last sustained and the first failed rate
+  --max-rate N           highest step (default 3200)
+  --step-orders N        orders per step, so that p99 reads from at least this many (default 1000)
+  --step-duration D      shortest step (default 5s)
+  --backlog D            a step is sustained when every order is delivered, no POST fails, and the last
+                         delivery comes at most this long after the last POST (default 2s)
+  --threshold MS         knee: POST and first-push p99 objective of a sustained step (default 100)
+  --sustain D            then the saturation rate held this long: delivered orders/s (default 60s; 0 skips)
+  --overload D           then --overload-factor × saturation this long: 503s and accepted p99 (default 30s; 0 skips)
+  --overload-factor N    (default 2)
+  --settle D             longest wait for orders to reach delivered after a phase (default 120s)
+
+Baselines on the same machine:
+  --no-baselines         skip raw Redis and the bare node:http server under wrk
   --baseline-events N    events for the raw Redis baseline (default 20000)
-  --no-baselines         skip the raw Redis and bare HTTP baselines
+  --wrk-duration D       wrk run against the bare server (default 10s)
+
+Before and after:
+  --baseline-ref REF     also run the same scenario against this git commit (its own stack launcher and
+                         services, in a cached git worktree), then print and write a before/after table
+
+Target (default: its own stack, private Redis and MongoDB, simulator delays 0):
+  --url URL              a running stack instead (no before/after)
+  --redis-url URL        with --url: its Redis, for hops and commands per order (default REDIS_URL)
+  --mongo-url URL        with --url: its MongoDB, for commands per order (default MONGO_URL)
+  --mongo-db NAME        (default MONGO_DB, else pizza)
+  --pids P,P,…           with --url: processes whose CPU is counted
+
   --out DIR              results folder (default bench-results)
+  --help                 this text
 `;
 
-export class UsageError extends Error {}
-
-function positive(name: string, value: string | undefined): number {
+function positive(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UsageError(`--${name} needs a positive number, got ${value ?? 'nothing'}`);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} needs a positive number, got ${value}`);
   return n;
 }
 
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchArgs {
-  const a: BenchArgs = {
-    pids: [],
-    shape: { kind: 'rate', rate: 10 },
-    durationMs: 20_000,
-    saturateMs: 5_000,
-    warmupMs: 3_000,
-    saturateConcurrency: 16,
-    steps: false,
-    stepMs: 5_000,
-    startRate: 5,
-    maxRate: 1600,
-    thresholdMs: 100,
-    settleMs: 60_000,
-    baselines: true,
-    baselineEvents: 20_000,
-    outDir: 'bench-results',
-    help: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    const duration = () => {
-      try {
-        return parseDuration(value());
-      } catch (error) {
-        throw new UsageError(`${flag}: ${(error as Error).message}`);
-      }
-    };
-    switch (flag) {
-      case '--rate':
-        a.shape = { kind: 'rate', rate: positive('rate', value()) };
-        break;
-      case '--concurrency':
-        a.shape = { kind: 'concurrency', concurrency: Math.round(positive('concurrency', value())) };
-        break;
-      case '--duration':
-        a.durationMs = duration();
-        break;
-      case '--warmup':
-        a.warmupMs = duration();
-        break;
-      case '--saturate':
-        a.saturateMs = duration();
-        break;
-      case '--saturate-concurrency':
-        a.saturateConcurrency = Math.round(positive('saturate-concurrency', value()));
-        break;
-      case '--steps':
-        a.steps = true;
-        break;
-      case '--step-duration':
-        a.stepMs = duration();
-        break;
-      case '--start-rate':
-        a.startRate = positive('start-rate', value());
-        break;
-      case '--max-rate':
-        a.maxRate = positive('max-rate', value());
-        break;
-      case '--threshold':
-        a.thresholdMs = positive('threshold', value());
-        break;
-      case '--settle':
-        a.settleMs = duration();
-        break;
-      case '--url':
-        a.url = value();
-        break;
-      case '--redis-url':
-        a.redisUrl = value();
-        break;
-      case '--pids':
-        a.pids = value()
-          .split(',')
-          .map((p) => Math.round(positive('pids', p)));
-        break;
-      case '--baseline-events':
-        a.baselineEvents = Math.round(positive('baseline-events', value()));
-        break;
-      case '--no-baselines':
-        a.baselines = false;
-        break;
-      case '--out':
-        a.outDir = value();
-        break;
-      case '--help':
-      case '-h':
-        a.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${flag}`);
-    }
+function duration(name: string, value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new UsageError(`--${name}: ${errorMessage(error)}`);
   }
-  if (a.url && !/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(a.url)) {
+}
+
+const LOOPBACK = '(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/|$|\\?)';
+
+const OPTIONS = {
+  rates: { type: 'string', default: '10,20' },
+  duration: { type: 'string', default: '60s' },
+  warmup: { type: 'string', default: '5s' },
+  'no-search': { type: 'boolean', default: false },
+  'start-rate': { type: 'string', default: '20' },
+  'max-rate': { type: 'string', default: '3200' },
+  'step-orders': { type: 'string', default: '1000' },
+  'step-duration': { type: 'string', default: '5s' },
+  refine: { type: 'string', default: '2' },
+  backlog: { type: 'string', default: '2s' },
+  threshold: { type: 'string', default: '100' },
+  sustain: { type: 'string', default: '60s' },
+  overload: { type: 'string', default: '30s' },
+  'overload-factor': { type: 'string', default: '2' },
+  settle: { type: 'string', default: '120s' },
+  'no-baselines': { type: 'boolean', default: false },
+  'baseline-events': { type: 'string', default: '20000' },
+  'wrk-duration': { type: 'string', default: '10s' },
+  'baseline-ref': { type: 'string' },
+  url: { type: 'string' },
+  'redis-url': { type: 'string' },
+  'mongo-url': { type: 'string' },
+  'mongo-db': { type: 'string' },
+  pids: { type: 'string' },
+  out: { type: 'string', default: 'bench-results' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchArgs {
+  const { values } = parseCommandLine({
+    args: [...argv],
+    options: OPTIONS,
+    strict: true,
+    allowPositionals: false,
+  });
+  const refine = Number(values.refine);
+  if (!Number.isInteger(refine) || refine < 0) throw new UsageError(`--refine needs a whole number ≥ 0`);
+  const a: BenchArgs = {
+    url: values.url,
+    redisUrl: values['redis-url'],
+    mongoUrl: values['mongo-url'],
+    mongoDb: values['mongo-db'] ?? env.MONGO_DB ?? 'pizza',
+    pids: values.pids?.split(',').map((p) => Math.round(positive('pids', p))) ?? [],
+    rates: values.rates === '' ? [] : values.rates.split(',').map((r) => positive('rates', r)),
+    durationMs: duration('duration', values.duration),
+    warmupMs: duration('warmup', values.warmup),
+    search: !values['no-search'],
+    startRate: positive('start-rate', values['start-rate']),
+    maxRate: positive('max-rate', values['max-rate']),
+    stepOrders: Math.round(positive('step-orders', values['step-orders'])),
+    stepMs: duration('step-duration', values['step-duration']),
+    refine,
+    backlogMs: duration('backlog', values.backlog),
+    thresholdMs: positive('threshold', values.threshold),
+    sustainMs: duration('sustain', values.sustain),
+    overloadMs: duration('overload', values.overload),
+    overloadFactor: positive('overload-factor', values['overload-factor']),
+    settleMs: duration('settle', values.settle),
+    baselines: !values['no-baselines'],
+    baselineEvents: Math.round(positive('baseline-events', values['baseline-events'])),
+    wrkMs: duration('wrk-duration', values['wrk-duration']),
+    baselineRef: values['baseline-ref'],
+    outDir: values.out,
+    help: values.help,
+  };
+  if (a.url && !new RegExp(`^https?://${LOOPBACK}`).test(a.url)) {
     throw new UsageError('--url must be a loopback address (localhost, 127.0.0.1 or [::1])');
   }
-  if (a.url && !a.redisUrl && env.REDIS_URL) a.redisUrl = env.REDIS_URL;
-  if (
-    a.redisUrl &&
-    !/^rediss?:\/\/([^@/]*@)?(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(a.redisUrl)
-  ) {
+  if (a.url && a.baselineRef) throw new UsageError('--baseline-ref starts both stacks itself: drop --url');
+  if (!a.url && (a.redisUrl || a.mongoUrl || a.pids.length))
+    throw new UsageError('--redis-url, --mongo-url and --pids only go with --url');
+  if (a.url) {
+    a.redisUrl ??= env.REDIS_URL;
+    a.mongoUrl ??= env.MONGO_URL;
+  }
+  if (a.redisUrl && !new RegExp(`^rediss?://([^@/]*@)?${LOOPBACK}`).test(a.redisUrl)) {
     throw new UsageError('--redis-url must be a loopback address');
+  }
+  if (a.mongoUrl && !new RegExp(`^mongodb://([^@/]*@)?${LOOPBACK}`).test(a.mongoUrl)) {
+    throw new UsageError('--mongo-url must be a loopback mongodb:// address');
   }
   return a;
 }

@@ -63,10 +63,14 @@ async function main(): Promise<void> {
     const row = (name: string, our: number, rawRate: number) =>
       `${name.padEnd(22)} ${format(our)} ${format(rawRate)} ${((our / rawRate) * 100).toFixed(0).padStart(6)} %`;
     console.log(`\nevent bus, ${N.toLocaleString('en-US')} events, one Redis on loopback\n`);
-    console.log(`${'path'.padEnd(22)} ${'ours (ev/s)'.padStart(12)} ${'raw (ev/s)'.padStart(12)} ${'ratio'.padStart(8)}`);
+    console.log(
+      `${'path'.padEnd(22)} ${'ours (ev/s)'.padStart(12)} ${'raw (ev/s)'.padStart(12)} ${'ratio'.padStart(8)}`,
+    );
     console.log(row('publish (pipelined)', ours.publish, raw.xaddPerSecond));
     console.log(row('consume + ack', ours.consume, raw.readAckPerSecond));
-    console.log(`\ngoal: consume ≥ 50 % of raw — ${ours.consume / raw.readAckPerSecond >= 0.5 ? 'met' : 'NOT met'}`);
+    console.log(
+      `\ngoal: consume ≥ 50 % of raw — ${ours.consume / raw.readAckPerSecond >= 0.5 ? 'met' : 'NOT met'}`,
+    );
   } finally {
     await server.stop();
   }

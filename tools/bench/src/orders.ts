@@ -13,6 +13,9 @@ export interface OrderCounts {
   outOfStock: number;
   /** 4xx other than 409 out_of_stock: the bench's bodies are valid, so any of these is a finding. */
   otherClientErrors: number;
+  /** 503 answers: the service shedding load (admission control). */
+  shed: number;
+  /** 5xx other than 503. */
   serverErrors: number;
   /** Still no HTTP answer after every retry. */
   connectionErrors: number;
@@ -45,6 +48,7 @@ export function newCounts(): OrderCounts {
     accepted: 0,
     outOfStock: 0,
     otherClientErrors: 0,
+    shed: 0,
     serverErrors: 0,
     connectionErrors: 0,
     retries: 0,
@@ -83,6 +87,8 @@ export class OrderPlacer {
   readonly counts = newCounts();
   /** Milliseconds from the first attempt to the 201, for every accepted order. */
   readonly postLatencies: number[] = [];
+  /** Milliseconds from the first attempt to the 503, for every shed order: shedding must be fast. */
+  readonly shedLatencies: number[] = [];
   readonly unanswered: UnansweredOrder[] = [];
 
   constructor(
@@ -108,7 +114,10 @@ export class OrderPlacer {
       return order;
     }
     if (answer.status === 409) this.counts.outOfStock++;
-    else if (answer.status >= 500) this.counts.serverErrors++;
+    else if (answer.status === 503) {
+      this.counts.shed++;
+      this.shedLatencies.push(performance.now() - startedAt);
+    } else if (answer.status >= 500) this.counts.serverErrors++;
     else if (answer.status === 0) {
       this.counts.connectionErrors++;
       this.unanswered.push({ key, body, quantities });

@@ -1,175 +1,159 @@
-import type { HopReport } from './hops';
-import type { BenchResult } from './results';
+import type { OrderCost } from './cost';
+import type { PhaseResult } from './phase';
+import type { ScenarioResult } from './results';
 import { formatBytes, formatMs, formatRate } from './stats';
-import { table } from './table';
+import { renderTable, type TableStyle } from '@pizza/shared';
 
-/** The printed report: figures of the main phase, processes, limits side by side, steps, invariants. */
-const pct = (ours: number, limit: number) =>
-  limit > 0 && Number.isFinite(ours) ? `${((ours / limit) * 100).toFixed(1)} %` : '–';
+/** Figures tables: a label column, then right-aligned numbers, a rule under the header. */
+const FIGURES: TableStyle = { figures: true, rule: true };
+const table = (headers: readonly string[], rows: readonly (readonly string[])[]) =>
+  renderTable(headers, rows, FIGURES);
+
+/** The printed report of one scenario: baselines, idle cost, phases side by side, search, overload, invariants. */
 const pair = (a: number, b: number) => `${formatMs(a)} / ${formatMs(b)}`;
+const n1 = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(1));
 
-/** The three slowest parent → child edges by p99: where a hop's time goes. */
-function slowestEdges(hops: HopReport): string {
-  return Object.entries(hops.byEdge)
-    .sort((a, b) => b[1].p99 - a[1].p99)
-    .slice(0, 3)
-    .map(([edge, s]) => `${edge} p50 ${formatMs(s.p50)}, p99 ${formatMs(s.p99)}`)
-    .join('; ');
+/** "xreadgroup 4.1, xack 4.0, …": the heaviest commands of a per-order breakdown. */
+function top(counts: Record<string, number> | undefined, k = 5): string {
+  if (!counts) return 'n/a';
+  return Object.entries(counts)
+    .slice(0, k)
+    .map(([name, v]) => `${name} ${v.toFixed(1)}`)
+    .join(', ');
 }
 
-export function renderReport(r: BenchResult): string {
-  const out: string[] = [];
-  const main = r.phases.find((p) => p.name === 'load');
-  out.push(
-    `\npizza bench — ${r.startedAt} — ${r.machine.cpus} cores (${r.machine.model}), node ${r.machine.node}, load average at start ${r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`,
-  );
-  out.push(
-    `target ${r.target.url}${r.target.ownStack ? ' (own stack, simulator delays 0)' : ''}${r.target.infrastructure.length ? ` — ${r.target.infrastructure.join('; ')}` : ''}`,
-  );
+function costRows(costs: (OrderCost | undefined)[], unit: string): string[][] {
+  const labels = [...new Set(costs.flatMap((c) => c?.cpuMsPerOrder.map((p) => p.label) ?? []))];
+  return [
+    [
+      `CPU ms ${unit}, whole stack`,
+      ...costs.map((c) => n1(c?.totalCpuMsPerOrder) + (c?.partial ? ' (partial)' : '')),
+    ],
+    ...labels.map((label) => [
+      `  ${label}`,
+      ...costs.map((c) => n1(c?.cpuMsPerOrder.find((p) => p.label === label)?.ms)),
+    ]),
+    [`Redis commands ${unit}`, ...costs.map((c) => n1(c?.redisPerOrder?.total))],
+    [`MongoDB operations ${unit}`, ...costs.map((c) => n1(c?.mongoPerOrder?.total))],
+  ];
+}
 
-  if (main) {
-    const c = main.counts;
-    out.push(
-      `\nload: ${main.load} for ${(main.durationMs / 1000).toFixed(0)} s — sent ${c.sent}, accepted ${c.accepted}, out of stock ${c.outOfStock}, other 4xx ${c.otherClientErrors}, 5xx ${c.serverErrors}, no answer ${c.connectionErrors}${c.retries ? `, retried with the same key ${c.retries}` : ''}${main.skippedArrivals ? `, arrivals skipped (client cap) ${main.skippedArrivals}` : ''}\n`,
-    );
-    const rows = [
-      ['accepted orders/s', formatRate(main.acceptedPerSecond)],
+function phaseTable(phases: PhaseResult[]): string {
+  const col = (f: (p: PhaseResult) => string) => phases.map(f);
+  return table(
+    ['figure', ...phases.map((p) => p.name)],
+    [
+      ['length', ...col((p) => `${(p.durationMs / 1000).toFixed(0)} s`)],
+      ['accepted (201) / sent', ...col((p) => `${p.counts.accepted} / ${p.counts.sent}`)],
+      ['delivered orders/s', ...col((p) => formatRate(p.deliveredPerSecond))],
+      ['last delivery after last POST', ...col((p) => formatMs(p.drainMs))],
+      ['POST p50 / p99', ...col((p) => pair(p.post.p50, p.post.p99))],
+      ['POST → first push p50 / p99', ...col((p) => pair(p.postToFirstPush.p50, p.postToFirstPush.p99))],
+      ['POST → delivered p50 / p99', ...col((p) => pair(p.postToDelivered.p50, p.postToDelivered.p99))],
       [
-        'POST p50 / p95 / p99',
-        `${formatMs(main.post.p50)} / ${formatMs(main.post.p95)} / ${formatMs(main.post.p99)}`,
+        'one bus hop p50 / p99',
+        ...col((p) => (p.hops ? pair(p.hops.overall.p50, p.hops.overall.p99) : 'n/a')),
       ],
-      ['POST → first WebSocket push p50 / p99', pair(main.postToFirstPush.p50, main.postToFirstPush.p99)],
-      ['POST → delivered p50 / p99', pair(main.postToDelivered.p50, main.postToDelivered.p99)],
-    ];
-    if (r.hops)
-      rows.push(['event-bus hop p50 / p99 (see below)', pair(r.hops.overall.p50, r.hops.overall.p99)]);
-    rows.push(['open WebSockets (peak)', String(Math.max(...r.phases.map((p) => p.peakOpenWebSockets)))]);
-    out.push(table(['figure', 'value'], rows));
-    if (r.hops) out.push(`hop: ${r.hops.definition}; ${r.hops.overall.count} hops`);
-    if (r.hops) out.push(`slowest hops: ${slowestEdges(r.hops)}`);
-  }
-
-  if (!main && r.hops) {
-    out.push(`\nevent-bus hop p50 / p99 over all steps: ${pair(r.hops.overall.p50, r.hops.overall.p99)}`);
-    out.push(`hop: ${r.hops.definition}; ${r.hops.overall.count} hops`);
-    out.push(`slowest hops: ${slowestEdges(r.hops)}`);
-  }
-
-  if (r.processes.length) {
-    // CPU while each phase was sending (the load phase, the saturation phase), and over the whole run.
-    const shown = r.phases.filter(
-      (p) => p.processes?.length && (p.name === 'load' || p.name === 'saturation'),
-    );
-    const cpuIn = (phase: (typeof shown)[number], pid: number) => {
-      const u = phase.processes?.find((x) => x.pid === pid);
-      return u ? u.cpuPercent.toFixed(0) : '–';
-    };
-    out.push(`\nprocesses (CPU % of one core; peak RSS over the run)\n`);
-    out.push(
-      table(
-        [
-          'process',
-          'pid',
-          'CPU % idle',
-          ...shown.map((p) => `CPU % ${p.name}`),
-          'CPU % run',
-          'CPU s run',
-          'peak RSS',
-        ],
-        r.processes.map((p) => [
-          p.label,
-          String(p.pid),
-          r.idleProcesses?.find((x) => x.pid === p.pid)?.cpuPercent.toFixed(0) ?? '–',
-          ...shown.map((phase) => cpuIn(phase, p.pid)),
-          p.cpuPercent.toFixed(0),
-          p.cpuSeconds.toFixed(2),
-          formatBytes(Math.max(p.peakRssBytes, 0)),
-        ]),
+      ...costRows(
+        phases.map((p) => p.cost),
+        'per order',
       ),
+    ],
+  );
+}
+
+export function renderReport(r: ScenarioResult): string {
+  const out: string[] = [];
+  out.push(
+    `\n=== ${r.side}${r.commit ? ` ${r.commit.slice(0, 12)}` : ''}${r.ref ? ` (${r.ref})` : ''} — ${r.startedAt} — ${r.machine.cpus} cores (${r.machine.model}), node ${r.machine.node}, load average at start ${r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  out.push(`target ${r.target.url} — ${r.target.infrastructure.join('; ') || 'infrastructure unknown'}`);
+  for (const note of r.notes) out.push(`note: ${note}`);
+
+  const { redis, http } = r.baselines;
+  if (redis)
+    out.push(
+      `baseline raw Redis: XADD ${formatRate(redis.xaddPerSecond)} pipelined; XREADGROUP + XACK ${formatRate(redis.readAckPerSecond)}`,
     );
+  if (http?.tool === 'wrk')
+    out.push(
+      `baseline bare node:http under wrk (-t${http.threads} -c${http.connections}, ${http.durationMs / 1000} s): ${formatRate(http.requestsPerSecond)}, p50 ${formatMs(http.latencyMs['50'] ?? NaN)}, p99 ${formatMs(http.latencyMs['99'] ?? NaN)}${http.non2xx ? `, non-2xx ${http.non2xx}` : ''}`,
+    );
+  if (http?.tool === 'none') out.push(`baseline bare node:http: ${http.note}`);
+
+  if (r.idle) {
+    out.push('\nidle (no orders), per second\n');
+    out.push(table(['figure', 'per second'], costRows([r.idle], 'per second')));
+  }
+  const phases = [...r.rates, ...(r.sustain ? [r.sustain] : [])];
+  if (phases.length) {
+    out.push('\nopen-loop phases (CPU and commands: first POST → last delivery, ÷ orders delivered)\n');
+    out.push(phaseTable(phases));
+    for (const p of phases) {
+      out.push(
+        `${p.name}: Redis per order ${top(p.cost?.redisPerOrder?.byCommand)}; MongoDB per order ${top(p.cost?.mongoPerOrder?.byOp)}`,
+      );
+    }
   }
 
-  const sat = r.phases.find((p) => p.name === 'saturation');
-  const limits: string[][] = [];
-  const http = r.baselines.http;
-  // Ours: the closed-loop saturation phase (same loop as the baseline); without it, the best phase's rate.
-  const best = sat ?? [...r.phases].sort((a, b) => b.acceptedPerSecond - a.acceptedPerSecond)[0];
-  if (http && best) {
-    const how = sat
-      ? `closed loop ×${http.concurrency} both`
-      : `ours: best open-loop phase; limit: closed loop ×${http.concurrency}`;
-    limits.push([
-      `POST/s (${how})`,
-      formatRate(best.acceptedPerSecond),
-      formatRate(http.requestsPerSecond),
-      pct(best.acceptedPerSecond, http.requestsPerSecond),
-    ]);
-    limits.push([`  POST p50 at that load`, formatMs(best.post.p50), formatMs(http.latency.p50), '']);
-  }
-  const bus = r.busAtSaturation ?? r.hops;
-  const redis = r.baselines.redis;
-  if (redis && bus) {
-    const seconds = bus.windowMs / 1000;
-    limits.push([
-      'stream entries written/s (XADD)',
-      formatRate(bus.entriesWritten / seconds),
-      formatRate(redis.xaddPerSecond),
-      pct(bus.entriesWritten / seconds, redis.xaddPerSecond),
-    ]);
-    limits.push([
-      'entries read + acked/s (all groups)',
-      formatRate(bus.entriesConsumed / seconds),
-      formatRate(redis.readAckPerSecond),
-      pct(bus.entriesConsumed / seconds, redis.readAckPerSecond),
-    ]);
-  }
-  if (limits.length) {
+  if (r.search) {
+    const s = r.search;
     out.push(
-      `\nlimits side by side (ours at ${r.busAtSaturation ? 'the saturation phase' : 'the load phase'}; the limit on the same machine, same client loop)\n`,
-    );
-    out.push(table(['path', 'ours', 'limit', 'ours/limit'], limits));
-    out.push(
-      "limits: bare node:http server in its own process; raw ioredis pipelined XADD (batches of 500) and XREADGROUP COUNT 100 + XACK, on the stack's Redis.",
-    );
-    out.push(
-      'our bus rows count what the whole system wrote and consumed while under that load: they show headroom, not the bus at its own maximum.',
-    );
-  }
-
-  if (r.steps) {
-    const s = r.steps;
-    out.push(
-      `\nsteps (each ≥ ${(s.stepMs / 1000).toFixed(0)} s and ≥ 100 orders; doubling, then two bisections; ${s.criterion}; threshold ${s.thresholdMs} ms)\n`,
+      `\nsaturation search (each step ≥ ${s.stepOrders} orders; backlog bound ${formatMs(s.backlogMs)}; ${s.sustained})\n`,
     );
     out.push(
       table(
         [
           'offered/s',
-          'accepted/s',
+          'length',
+          'delivered/s',
+          'drain',
           'POST p50',
           'POST p99',
-          'push p50',
           'push p99',
-          'delivered p99',
+          'CPU ms/order',
           'verdict',
         ],
         s.points.map((p) => [
           String(p.offered),
-          p.acceptedPerSecond.toFixed(1),
+          `${(p.durationMs / 1000).toFixed(0)} s`,
+          p.deliveredPerSecond.toFixed(1),
+          formatMs(p.drainMs),
           formatMs(p.post.p50),
           formatMs(p.post.p99),
-          formatMs(p.postToFirstPush.p50),
           formatMs(p.postToFirstPush.p99),
-          formatMs(p.postToDelivered.p99),
-          p.broke ?? 'ok',
+          n1(p.cpuMsPerOrder),
+          p.notSustained ?? (p.overObjective ? `sustained, over objective: ${p.overObjective}` : 'sustained'),
         ]),
       ),
     );
     out.push(
-      `knee: ${s.knee !== undefined ? `${s.knee} orders/s` : 'below the first step'}${s.brokeAt ? ` (broke at ${s.brokeAt}/s)` : ' (never broke within the steps run)'}`,
+      `saturation: ${s.saturation !== undefined ? `${s.saturation} orders/s` : 'below the first step'}${s.brokeAt ? ` (failed at ${s.brokeAt}/s)` : ''}; knee (p99 ≤ ${s.thresholdMs} ms): ${s.knee !== undefined ? `${s.knee}/s` : 'none'}`,
     );
   }
 
+  if (r.overload) {
+    const o = r.overload;
+    out.push(
+      `\n${o.name} for ${(o.durationMs / 1000).toFixed(0)} s: sent ${o.counts.sent}, accepted ${o.counts.accepted} (POST p99 ${formatMs(o.post.p99)}), 503 ${o.counts.shed} (p50 ${formatMs(o.shed.p50)}, p99 ${formatMs(o.shed.p99)}), other 5xx ${o.counts.serverErrors}, no answer ${o.counts.connectionErrors}, skipped by the client cap ${o.skippedArrivals}; accepted not seen delivered ${o.trackers.total - o.trackers.delivered}`,
+    );
+  }
+
+  if (r.processes.length) {
+    out.push('\nprocesses over the measured part of the run\n');
+    out.push(
+      table(
+        ['process', 'pid', 'CPU % of a core', 'CPU s', 'peak RSS'],
+        r.processes.map((p) => [
+          p.label,
+          String(p.pid),
+          p.cpuPercent.toFixed(0),
+          p.cpuSeconds.toFixed(1),
+          formatBytes(p.peakRssBytes),
+        ]),
+      ),
+    );
+  }
   out.push('\ninvariants\n');
   for (const inv of r.invariants) out.push(`${inv.ok ? 'PASS' : 'FAIL'}  ${inv.name} — ${inv.detail}`);
   return `${out.join('\n')}\n`;

@@ -30,7 +30,7 @@ interface Track extends ProcessTarget {
   samples: number;
 }
 
-function clockTicks(): number {
+export function clockTicks(): number {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
   } catch {

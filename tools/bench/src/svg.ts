@@ -1,7 +1,7 @@
-import type { StepsReport } from './steps';
+import type { SearchReport } from './search';
 
 /**
- * A small hand-written SVG line chart of the step run: p50 and p99 of POST and of POST→first push against
+ * A small hand-written SVG line chart of the saturation search: p50 and p99 of POST and of POST→first push against
  * the offered rate. x is log2 (the rate doubles per step), y is log10 milliseconds; the objective is a
  * dashed line and the knee a vertical marker.
  */
@@ -9,30 +9,30 @@ const W = 760;
 const H = 440;
 const M = { left: 70, right: 30, top: 50, bottom: 60 };
 const SERIES = [
-  { name: 'POST p50', colour: '#1f77b4', dash: '', pick: (p: StepsReport['points'][number]) => p.post.p50 },
+  { name: 'POST p50', colour: '#1f77b4', dash: '', pick: (p: SearchReport['points'][number]) => p.post.p50 },
   {
     name: 'POST p99',
     colour: '#1f77b4',
     dash: '6 4',
-    pick: (p: StepsReport['points'][number]) => p.post.p99,
+    pick: (p: SearchReport['points'][number]) => p.post.p99,
   },
   {
     name: 'POST→first push p50',
     colour: '#d62728',
     dash: '',
-    pick: (p: StepsReport['points'][number]) => p.postToFirstPush.p50,
+    pick: (p: SearchReport['points'][number]) => p.postToFirstPush.p50,
   },
   {
     name: 'POST→first push p99',
     colour: '#d62728',
     dash: '6 4',
-    pick: (p: StepsReport['points'][number]) => p.postToFirstPush.p99,
+    pick: (p: SearchReport['points'][number]) => p.postToFirstPush.p99,
   },
 ];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function stepsChart(report: StepsReport, title: string): string {
+export function stepsChart(report: SearchReport, title: string): string {
   const points = report.points;
   const rates = points.map((p) => p.offered);
   const values = points

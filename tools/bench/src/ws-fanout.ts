@@ -12,7 +12,9 @@
  * Connections are capped by the open-files limit (each is a descriptor here and in the gateway), and the cap reported.
  */
 import { resolveRedis } from '@pizza/stack';
+import { UsageError } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
+import { parseFanoutArgs, WS_USAGE } from './fanout/args';
 import { FanoutClients } from './fanout/clients';
 import { groupCaughtUp, openBus, orderIds, publishCreated } from './fanout/events';
 import { connectionsAllowed, fdLimits } from './fanout/fd-limit';
@@ -23,19 +25,18 @@ import { machineInfo } from './machine';
 import { memory, ProcessSampler } from './sampler';
 import { summarize } from './stats';
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
 const log = (msg: string) => process.stderr.write(`bench:ws: ${msg}\n`);
 
 async function main(): Promise<number> {
-  const goal = Number(option('connections', '10000'));
-  const rate = Number(option('rate', '2000'));
-  const outDir = option('out', 'bench-results');
-  if (!Number.isInteger(goal) || goal < 1 || !(rate > 0))
-    throw new Error('--connections and --rate must be positive numbers');
+  let args: ReturnType<typeof parseFanoutArgs>;
+  try {
+    args = parseFanoutArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench:ws: ${error.message}\n${WS_USAGE}\n`);
+    return 2;
+  }
+  const { goal, rate, outDir } = args;
   const n = connectionsAllowed(goal);
   if (n < goal) log(`open-files limit ${fdLimits().soft}: holding ${n} connections, not ${goal}`);
 

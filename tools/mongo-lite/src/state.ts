@@ -3,6 +3,7 @@ import { ObjectId, Timestamp } from 'bson';
 import { CursorStore } from './engine/cursors';
 import { Engine } from './engine/engine';
 import { Sessions } from './engine/sessions';
+import { newOpCounters } from './commands/opcounters';
 
 export const SET_NAME = 'rs0';
 /** Wire version of MongoDB 7.0; the driver (v7) needs at least 4.4 (wire version 9). */
@@ -14,6 +15,7 @@ export class ServerState {
   readonly cursors = new CursorStore();
   readonly sessions: Sessions;
   readonly processId = new ObjectId();
+  readonly opcounters = newOpCounters();
   readonly startedAt = Date.now();
   openConnections = 0;
   totalConnections = 0;

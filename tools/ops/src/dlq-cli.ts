@@ -1,6 +1,15 @@
-import { ConfigError, connectRedis, errorMessage, loadConfig } from '@pizza/shared';
-import { parseDlqArgs, UsageError, USAGE, type DlqCommand } from './dlq/args';
-import { runDlq, type Output } from './dlq/run';
+import {
+  ConfigError,
+  connectRedis,
+  errorMessage,
+  loadConfig,
+  processOutput,
+  runCommand,
+  UsageError,
+  type Output,
+} from '@pizza/shared';
+import { parseDlqArgs, USAGE, type DlqCommand } from './dlq/args';
+import { runDlq } from './dlq/run';
 import { DlqEnv } from './config';
 
 /**
@@ -39,16 +48,4 @@ export async function dlqMain(argv: readonly string[], env: NodeJS.ProcessEnv, i
   }
 }
 
-if (require.main === module) {
-  const io: Output = {
-    out: (t) => process.stdout.write(`${t}\n`),
-    err: (t) => process.stderr.write(`${t}\n`),
-  };
-  dlqMain(process.argv.slice(2), process.env, io).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCommand(() => dlqMain(process.argv.slice(2), process.env, processOutput));

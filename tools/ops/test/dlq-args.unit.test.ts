@@ -1,4 +1,5 @@
-import { parseDlqArgs, UsageError } from '../src/dlq/args';
+import { UsageError } from '@pizza/shared';
+import { parseDlqArgs } from '../src/dlq/args';
 
 describe('dlq arguments', () => {
   test.each([
@@ -21,7 +22,8 @@ describe('dlq arguments', () => {
     [['replay'], /replay needs a dead letter ID/],
     [['show', '1-0', '2-0'], /unexpected argument: 2-0/],
     [['list', '--limit', '0'], /--limit/],
-    [['purge', '--force'], /--force/],
+    [['purge', '--force'], /Unknown option '--force'/],
+    [['list', '--limit'], /--limit/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseDlqArgs(argv)).toThrow(UsageError);
     expect(() => parseDlqArgs(argv)).toThrow(message);

@@ -130,10 +130,15 @@ describe('npm run dlq', () => {
     }
   });
 
-  test('a missing ID or an unknown command prints the usage and exits 2', async () => {
-    for (const args of [['show'], ['explode']]) {
+  test('a missing ID, an unknown command or an unknown flag prints what is wrong and the usage, and exits 2', async () => {
+    for (const [args, message] of [
+      [['show'], 'show needs a dead letter ID'],
+      [['explode'], 'unknown command: explode'],
+      [['list', '--limt', '5'], "Unknown option '--limt'"],
+    ] as const) {
       const result = await dlq(...args);
       expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`dlq: ${message}`);
       expect(result.stderr).toContain('usage: npm run dlq');
     }
   });

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
-import { SERVICE_NAMES, type ServiceName } from './services';
+import { UsageError } from '@pizza/shared';
+import { parseStackArgs, USAGE, type StackArgs } from './args';
 import { startStack, type Stack } from './stack';
 import { terminalSink } from './logs';
 
@@ -7,38 +7,23 @@ import { terminalSink } from './logs';
  * `npm start [-- --port 8080 --scale notifications=2]`: the whole system on this machine.
  * Ctrl-C (SIGINT) or SIGTERM stops every process it started.
  */
-const usage = 'usage: npm start -- [--port N] [--scale SERVICE=N]… [--quiet]';
-
-function parseScale(values: string[]): Partial<Record<ServiceName, number>> {
-  const scale: Partial<Record<ServiceName, number>> = {};
-  for (const value of values) {
-    const [name, count] = value.split('=');
-    if (!SERVICE_NAMES.includes(name as ServiceName) || !/^[1-9]\d?$/.test(count ?? '')) {
-      throw new Error(`--scale ${value}: expected SERVICE=N with SERVICE one of ${SERVICE_NAMES.join(', ')}`);
-    }
-    scale[name as ServiceName] = Number(count);
-  }
-  return scale;
-}
-
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      scale: { type: 'string', multiple: true, default: [] },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(usage);
+  let args: StackArgs;
+  try {
+    args = parseStackArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`stack: ${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(USAGE);
     return;
   }
-  const port = Number(values.port ?? process.env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT/--port: not a port number: ${values.port ?? process.env.PORT}`);
+  const { port, quiet } = args;
   const pretty = process.stdout.isTTY === true;
   const say = (message: string) => console.log(pretty ? `\x1b[1mstack\x1b[0m           | ${message}` : JSON.stringify({ process: 'stack', msg: message }));
-  const sink = values.quiet ? () => undefined : terminalSink(pretty);
+  const sink = quiet ? () => undefined : terminalSink(pretty);
 
   // A signal during start-up aborts it: startStack stops what it had started and rejects.
   const startup = new AbortController();
@@ -56,7 +41,7 @@ async function main() {
 
   let stack: Stack;
   try {
-    stack = await startStack({ port, scale: parseScale(values.scale), sink, log: say, signal: startup.signal });
+    stack = await startStack({ port, scale: args.scale, sink, log: say, signal: startup.signal });
   } catch (error) {
     // Stopped on request: everything started has been stopped already.
     if (startup.signal.aborted) process.exit(0);

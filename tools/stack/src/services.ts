@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { spawnChild, waitForLine, type ChildHandle } from './infra/process';
+import { listeningPort, spawnChild, waitForLine, type ChildHandle } from './infra/process';
 import { pipeLines, type LineSink } from './logs';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
@@ -26,12 +26,12 @@ export async function spawnService(
     cwd: REPO_ROOT,
     env: { ...env, HTTP_PORT: '0', SERVICE_NAME: name, CONSUMER_NAME: `${label}-${Date.now().toString(36)}` },
   });
-  const listening = waitForLine(handle, (line) => portOf(line) !== undefined, { timeoutMs: 60_000, what: label });
+  const listening = waitForLine(handle, (line) => listeningPort(line) !== undefined, { timeoutMs: 60_000, what: label });
   pipeLines(handle.child.stdout, label, sink);
   pipeLines(handle.child.stderr, label, sink);
   let port: number | undefined;
   try {
-    port = portOf(await listening);
+    port = listeningPort(await listening);
   } catch (error) {
     await handle.stop(1_000);
     throw error;
@@ -39,14 +39,6 @@ export async function spawnService(
   return { name, label, url: `http://127.0.0.1:${port}`, pid: handle.child.pid ?? 0, handle };
 }
 
-function portOf(line: string): number | undefined {
-  try {
-    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
-    return typeof entry.msg === 'string' && entry.msg.endsWith('listening') && typeof entry.port === 'number' ? entry.port : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function isReady(url: string): Promise<boolean> {
   try {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectMongo } from '@pizza/shared';
 import { seedMenu } from '@pizza/orders/src/seed';
+import { collections } from '@pizza/orders/src/store/collections';
 import { startGateway } from './gateway';
 import { resolveMongo, type MongoInstance } from './infra/mongo';
 import { spawnChild } from './infra/process';
@@ -209,7 +210,7 @@ export async function waitUntilReady(
 async function seedIfEmpty(url: string, dbName: string, log: (m: string) => void) {
   const mongo = await connectMongo(url, dbName, 'stack-seed');
   try {
-    if ((await mongo.db.collection('menu').estimatedDocumentCount()) > 0) return;
+    if ((await collections(mongo.db).menu.estimatedDocumentCount()) > 0) return;
     await seedMenu(mongo.db);
     log('menu: seeded');
   } finally {

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import { DeliveryStatus, OrderStatus } from '@pizza/shared';
+import { defineScript, DeliveryStatus, OrderStatus } from '@pizza/shared';
 import type { TrackingState, TrackingUpdate } from '../domain/tracking';
 import { APPLY_TRACKING_UPDATE } from './tracking-script';
 
@@ -30,28 +30,36 @@ export interface CachedOrder {
   state: TrackingState;
 }
 
-type Commands = { notifApplyTrackingUpdate(...args: (string | number)[]): Promise<[ApplyOutcome, string?]> };
+const ApplyReply = z.union([
+  z.tuple([z.enum(['stale', 'early', 'unknown'])]),
+  z.tuple([z.literal('applied'), z.string()]),
+]);
 
 /** The gateway's cache, the source of truth for what a (re)connecting client is sent first. */
 export class TrackingCache {
-  private readonly commands: Commands;
+  private readonly applyUpdate;
 
   constructor(private readonly redis: Redis) {
-    redis.defineCommand('notifApplyTrackingUpdate', { numberOfKeys: 1, lua: APPLY_TRACKING_UPDATE });
-    this.commands = redis as unknown as Commands;
+    this.applyUpdate = defineScript(redis, {
+      name: 'apply_tracking_update',
+      lua: APPLY_TRACKING_UPDATE,
+      reply: ApplyReply,
+    });
   }
 
   async apply(update: TrackingUpdate, options: { force: boolean }): Promise<ApplyOutcome> {
     const fields = Object.entries(update.fields).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
-    const [outcome] = await this.commands.notifApplyTrackingUpdate(
-      CACHE_KEYS.order(update.orderId),
-      update.rank,
-      update.requires,
-      options.force ? '1' : '0',
-      CACHE_TTL_SECONDS,
-      CACHE_KEYS.channel,
-      update.orderId,
-      ...fields,
+    const [outcome] = await this.applyUpdate(
+      [CACHE_KEYS.order(update.orderId)],
+      [
+        update.rank,
+        update.requires,
+        options.force ? '1' : '0',
+        CACHE_TTL_SECONDS,
+        CACHE_KEYS.channel,
+        update.orderId,
+        ...fields,
+      ],
     );
     return outcome;
   }

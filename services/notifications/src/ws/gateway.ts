@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { clientAddress, pathOf, type Logger, type TrustProxy } from '@pizza/shared';
+import { clientAddress, pathOf, trackingTokenMatches, type Logger, type TrustProxy } from '@pizza/shared';
 import {
   WS_CLOSE_TOO_MANY_CONNECTIONS,
   WS_CLOSE_TRY_AGAIN_LATER,
@@ -13,7 +13,6 @@ import type { GatewayMetrics } from '../metrics';
 import type { CachedOrder } from '../store/tracking-cache';
 import { ConnectionCaps, type FullCap } from './connection-caps';
 import { ClientRegistry } from './registry';
-import { tokenMatches } from './token';
 import { TrackedClient } from './tracked-client';
 
 export interface GatewayOptions {
@@ -201,7 +200,7 @@ export class TrackingGateway {
       if (client.closed) return;
       if (this.stopping) return client.goAway();
       if (cached) {
-        if (!tokenMatches(token, cached.tokenHash)) return client.rejectNotFound();
+        if (!trackingTokenMatches(token, cached.tokenHash)) return client.rejectNotFound();
         return client.authorize(cached.state);
       }
       const left = deadline - Date.now();

@@ -4,7 +4,7 @@ import { IDEMPOTENCY_TTL_SECONDS } from '../domain/idempotency';
 
 /** The order service's collections, and their indexes. */
 
-/** `menu`: the stock refill (ops) relies on exactly this shape. */
+/** `menu`: the items, their price and their stock (taken by orders, raised by the stock refill). */
 export interface MenuDoc {
   /** Item id slug, e.g. `margherita`. */
   _id: string;

@@ -2,6 +2,7 @@ import type { ClientSession } from 'mongodb';
 import type { MenuItem } from '@pizza/shared/contract';
 import type { PricedItem, RequestedLine } from '../domain/pricing';
 import { OutOfStockError, type ShortItem } from '../errors';
+import type { StockLevel } from '../stock-refill/plan';
 import type { Collections, MenuDoc } from './collections';
 
 const CATEGORY_ORDER: Record<MenuDoc['category'], number> = { pizza: 0, drink: 1 };
@@ -104,4 +105,30 @@ export async function restock(
     })),
     { session, ordered: true },
   );
+}
+
+/** Every item's stock and target, for the stock refill (items whose numbers are not integers are left out). */
+export async function stockLevels(c: Collections, session: ClientSession): Promise<StockLevel[]> {
+  const docs = await c.menu.find({}, { session, projection: { stock: 1, target_stock: 1 } }).toArray();
+  return docs
+    .filter((d) => Number.isInteger(d.stock) && Number.isInteger(d.target_stock))
+    .map((d) => ({ item_id: d._id, stock: d.stock, target_stock: d.target_stock }));
+}
+
+/**
+ * Raises one item's stock to `to`, guarded by `stock < to`; returns the stock it replaced, or undefined when
+ * the item is already at or above `to` (an order or another refill got there first).
+ */
+export async function raiseStock(
+  c: Collections,
+  session: ClientSession,
+  itemId: string,
+  to: number,
+): Promise<number | undefined> {
+  const before = await c.menu.findOneAndUpdate(
+    { _id: itemId, stock: { $lt: to } },
+    { $set: { stock: to } },
+    { session, returnDocument: 'before', projection: { stock: 1 } },
+  );
+  return before?.stock;
 }

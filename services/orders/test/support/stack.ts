@@ -12,7 +12,7 @@ import {
 } from '@pizza/shared';
 import { GENEROUS_LIMITS_ENV } from '@pizza/shared/testing';
 import { start } from '../../src/main';
-import type { MenuDoc } from '../../src/store/collections';
+import { collections, type MenuDoc } from '../../src/store/collections';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -93,11 +93,11 @@ export function menuItem(id: string, stock: number, overrides: Partial<MenuDoc> 
 
 /** Inserts menu items with ids unique to the test, so tests in one file never share stock. */
 export async function addItems(db: Db, ...items: MenuDoc[]): Promise<void> {
-  await db.collection<MenuDoc>('menu').insertMany(items);
+  await collections(db).menu.insertMany(items);
 }
 
 export async function stockOf(db: Db, id: string): Promise<number | undefined> {
-  return (await db.collection<MenuDoc>('menu').findOne({ _id: id }))?.stock;
+  return (await collections(db).menu.findOne({ _id: id }))?.stock;
 }
 
 export function uid(prefix: string): string {

@@ -8,7 +8,7 @@
  * written while its timer is still due. So a crash at any moment neither loses a timer nor fires it twice,
  * two replicas running the script at once fire each timer once, and there is no in-flight state to
  * recover. The price: the entry is built at scheduling time (the event id is fixed then); only its
- * `timestamp` is set at firing time, from the Redis clock.
+ * `timestamp` is set at firing time, formatted by the caller (due times are judged on the Redis clock).
  *
  * The scripts assume a single Redis (or a primary with replicas), not Redis Cluster: fire_due_timers writes
  * each due timer's fired marker (ARGV[3] .. id) without it being declared in KEYS, since which timers are
@@ -37,30 +37,12 @@ return 1
  * fire_due_timers: pop up to ARGV[1] due timers and XADD their entries, atomically.
  * KEYS[1] due set, KEYS[2] timer entries, KEYS[3..] the streams a timer may write to (anything else is dropped)
  * ARGV[1] batch size, ARGV[2] stream MAXLEN (approximate), ARGV[3] fired-marker key prefix,
- * ARGV[4] fired-marker TTL in seconds
+ * ARGV[4] fired-marker TTL in seconds, ARGV[5] the firing time (ISO 8601) that becomes each event's `timestamp`
  * Returns {timers popped, events written, ms until the next timer is due or -1 when none is pending}.
  * The fired marker (a key per timer, with a TTL) makes a simulate event redelivered after its timer fired
  * a no-op instead of a second firing.
  */
 export const FIRE_DUE_TIMERS = `
-local function iso(ms)
-  local s = math.floor(ms / 1000)
-  local days = math.floor(s / 86400)
-  local rem = s - days * 86400
-  local z = days + 719468
-  local era = math.floor(z / 146097)
-  local doe = z - era * 146097
-  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
-  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
-  local mp = math.floor((5 * doy + 2) / 153)
-  local d = doy - math.floor((153 * mp + 2) / 5) + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  local y = yoe + era * 400
-  if m <= 2 then y = y + 1 end
-  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d,
-    math.floor(rem / 3600), math.floor((rem % 3600) / 60), rem % 60, ms % 1000)
-end
-
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local allowed = {}
@@ -74,7 +56,7 @@ for _, id in ipairs(due) do
     if allowed[entry.stream] then
       local fields = entry.fields
       for i = 1, #fields - 1, 2 do
-        if fields[i] == 'timestamp' then fields[i + 1] = iso(now) end
+        if fields[i] == 'timestamp' then fields[i + 1] = ARGV[5] end
       end
       redis.call('XADD', entry.stream, 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
       written = written + 1

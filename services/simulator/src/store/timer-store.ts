@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
-import { fieldsToList, STREAMS, type StreamFields } from '@pizza/shared';
+import { z } from 'zod';
+import { defineScript, fieldsToList, STREAMS, type StreamFields } from '@pizza/shared';
 import { CANCEL_ORDER_TIMERS, FIRE_DUE_TIMERS, SCHEDULE_TIMER } from './timer-scripts';
 
 /** Redis keys of the simulator (one Redis, one simulator deployment). */
@@ -25,27 +26,27 @@ export interface FireResult {
   nextDueInMs: number | undefined;
 }
 
-type Commands = {
-  simScheduleTimer(...args: (string | number)[]): Promise<number>;
-  simFireDueTimers(...args: (string | number)[]): Promise<[number, number, number]>;
-  simCancelOrderTimers(...args: (string | number)[]): Promise<number>;
-};
-
 /** Durable timers: each method is one atomic script (see timer-scripts.ts). */
 export class TimerStore {
-  private readonly commands: Commands;
+  private readonly scheduleTimer;
+  private readonly fireDueTimers;
+  private readonly cancelOrderTimers;
 
   constructor(
     private readonly redis: Redis,
-    private readonly options: { maxLen: number },
+    private readonly options: { maxLen: number; clock?: () => Date },
   ) {
-    redis.defineCommand('simScheduleTimer', { numberOfKeys: 4, lua: SCHEDULE_TIMER });
-    redis.defineCommand('simFireDueTimers', {
-      numberOfKeys: 2 + TARGET_STREAMS.length,
+    this.scheduleTimer = defineScript(redis, { name: 'schedule_timer', lua: SCHEDULE_TIMER, reply: z.number() });
+    this.fireDueTimers = defineScript(redis, {
+      name: 'fire_due_timers',
       lua: FIRE_DUE_TIMERS,
+      reply: z.tuple([z.number(), z.number(), z.number()]),
     });
-    redis.defineCommand('simCancelOrderTimers', { numberOfKeys: 3, lua: CANCEL_ORDER_TIMERS });
-    this.commands = redis as unknown as Commands;
+    this.cancelOrderTimers = defineScript(redis, {
+      name: 'cancel_order_timers',
+      lua: CANCEL_ORDER_TIMERS,
+      reply: z.number(),
+    });
   }
 
   async schedule(timer: {
@@ -56,39 +57,33 @@ export class TimerStore {
     fields: StreamFields;
   }): Promise<ScheduleResult> {
     const entry = JSON.stringify({ stream: timer.stream, fields: fieldsToList(timer.fields) });
-    const result = await this.commands.simScheduleTimer(
-      TIMER_KEYS.due,
-      TIMER_KEYS.entries,
-      TIMER_KEYS.firedPrefix + timer.id,
-      TIMER_KEYS.cancelledPrefix + timer.orderId,
-      timer.id,
-      timer.delayMs,
-      entry,
+    const result = await this.scheduleTimer(
+      [
+        TIMER_KEYS.due,
+        TIMER_KEYS.entries,
+        TIMER_KEYS.firedPrefix + timer.id,
+        TIMER_KEYS.cancelledPrefix + timer.orderId,
+      ],
+      [timer.id, timer.delayMs, entry],
     );
     return result === 1 ? 'scheduled' : result === -1 ? 'cancelled' : 'duplicate';
   }
 
+  /** Fires the due timers; their events' `timestamp` is the firing time on this process's clock. */
   async fireDue(batchSize: number): Promise<FireResult> {
-    const [popped, written, nextDue] = await this.commands.simFireDueTimers(
-      TIMER_KEYS.due,
-      TIMER_KEYS.entries,
-      ...TARGET_STREAMS,
-      batchSize,
-      this.options.maxLen,
-      TIMER_KEYS.firedPrefix,
-      MEMORY_TTL_SECONDS,
+    const firedAt = (this.options.clock?.() ?? new Date()).toISOString();
+    const [popped, written, nextDue] = await this.fireDueTimers(
+      [TIMER_KEYS.due, TIMER_KEYS.entries, ...TARGET_STREAMS],
+      [batchSize, this.options.maxLen, TIMER_KEYS.firedPrefix, MEMORY_TTL_SECONDS, firedAt],
     );
     return { popped, written, nextDueInMs: nextDue < 0 ? undefined : nextDue };
   }
 
   /** Removes the given timers of a cancelled order and marks it cancelled; returns how many were pending. */
   cancelOrder(orderId: string, timerIds: readonly string[]): Promise<number> {
-    return this.commands.simCancelOrderTimers(
-      TIMER_KEYS.due,
-      TIMER_KEYS.entries,
-      TIMER_KEYS.cancelledPrefix + orderId,
-      MEMORY_TTL_SECONDS,
-      ...timerIds,
+    return this.cancelOrderTimers(
+      [TIMER_KEYS.due, TIMER_KEYS.entries, TIMER_KEYS.cancelledPrefix + orderId],
+      [MEMORY_TTL_SECONDS, ...timerIds],
     );
   }
 

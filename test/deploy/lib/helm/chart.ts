@@ -88,6 +88,35 @@ function templateFiles(chart: LoadedChart): string[] {
   return walk(dir);
 }
 
+/**
+ * .Files.Glob: chart-relative path → content of every file matching the pattern (`*` within a directory, `**`
+ * across them). Like Helm, it follows symbolic links and leaves out templates/ and the subcharts in charts/.
+ */
+function globFiles(dir: string, pattern: string): Record<string, string> {
+  const regex = new RegExp(
+    `^${pattern
+      .split('**')
+      .map((part) =>
+        part
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*'),
+      )
+      .join('.*')}$`,
+  );
+  const walk = (relative: string): string[] =>
+    readdirSync(path.join(dir, relative)).flatMap((name) => {
+      const child = relative === '' ? name : `${relative}/${name}`;
+      if (relative === '' && ['templates', 'charts'].includes(name)) return [];
+      return statSync(path.join(dir, child)).isDirectory() ? walk(child) : [child];
+    });
+  return Object.fromEntries(
+    walk('')
+      .filter((file) => regex.test(file))
+      .map((file) => [file, readFileSync(path.join(dir, file), 'utf8')]),
+  );
+}
+
 interface Instance {
   chart: LoadedChart;
   /** the path Helm names templates by: parent/charts/child */
@@ -176,6 +205,7 @@ export function renderChart(chart: LoadedChart, options: RenderOptions = {}): Re
           const full = path.join(instance.chart.dir, String(file));
           return existsSync(full) ? readFileSync(full, 'utf8') : '';
         },
+        Glob: (pattern: Value) => globFiles(instance.chart.dir, String(pattern)),
       },
     };
     try {

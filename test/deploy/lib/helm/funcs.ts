@@ -1,5 +1,6 @@
 /** The Helm and Sprig functions the chart uses (and a few obvious neighbours), with their argument order. */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { stringify } from 'yaml';
 import { printValue, truthy, type TemplateFunc, type Value } from './exec';
 
@@ -101,6 +102,7 @@ export function helmFunctions(ctx: FuncContext): Record<string, TemplateFunc> {
     contains: (sub, s) => str(s).includes(str(sub)),
     hasPrefix: (prefix, s) => str(s).startsWith(str(prefix)),
     hasSuffix: (suffix, s) => str(s).endsWith(str(suffix)),
+    base: (s) => path.posix.basename(str(s)),
     join: (sep, list) => (Array.isArray(list) ? list.map(str).join(str(sep)) : str(list)),
     urlquery: (...vs) => encodeURIComponent(vs.map(str).join('')),
     b64enc: (s) => Buffer.from(str(s)).toString('base64'),

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
+import { listeningPort, spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
 import { GENEROUS_LIMITS_ENV } from '@pizza/shared/testing';
 
 /** One notifications (WebSocket gateway) process on its own port, as the launcher runs it. */
@@ -11,17 +11,6 @@ export interface GatewayProcess {
 }
 
 const ROOT = resolve(__dirname, '../../../..');
-
-function portOf(line: string): number | undefined {
-  try {
-    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
-    return typeof entry.msg === 'string' && entry.msg.endsWith('listening') && typeof entry.port === 'number'
-      ? entry.port
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function startGatewayProcess(
   redisUrl: string,
@@ -46,13 +35,13 @@ export async function startGatewayProcess(
     lastLines.splice(0, Math.max(0, lastLines.length - 20));
   };
   try {
-    const line = await waitForLine(handle, (l) => portOf(l) !== undefined, {
+    const line = await waitForLine(handle, (l) => listeningPort(l) !== undefined, {
       timeoutMs: 60_000,
       what: 'notifications',
     });
     handle.child.stdout?.on('data', keep);
     handle.child.stderr?.on('data', keep);
-    return { url: `http://127.0.0.1:${portOf(line)}`, pid: handle.child.pid ?? 0, handle, lastLines };
+    return { url: `http://127.0.0.1:${listeningPort(line)}`, pid: handle.child.pid ?? 0, handle, lastLines };
   } catch (error) {
     await handle.stop(1_000);
     throw error;

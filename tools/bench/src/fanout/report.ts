@@ -1,10 +1,13 @@
+import { renderTable, type TableStyle } from '@pizza/shared';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MachineInfo } from '../machine';
 import type { ProcessUsage } from '../sampler';
 import { formatBytes, formatMs, formatRate, type Summary } from '../stats';
-import { table } from '../table';
 import type { ConnectResult } from './clients';
+
+/** Figures tables: a label column, then right-aligned numbers, a rule under the header. */
+const FIGURES: TableStyle = { figures: true, rule: true };
 
 /** What `npm run bench:ws` measured, printed and written as bench-results/ws-<timestamp>.json. */
 export interface FanoutResult {
@@ -32,7 +35,7 @@ export function renderFanout(r: FanoutResult): string {
   const lines = [
     `\nWebSocket fan-out — ${r.startedAt} — ${r.machine.cpus} cores, node ${r.machine.node}; one notifications process, clients in one process`,
     '',
-    table(
+    renderTable(
       ['figure', 'value'],
       [
         [
@@ -72,6 +75,7 @@ export function renderFanout(r: FanoutResult): string {
         ['  first publish → last receipt', formatMs(r.burst.drainMs)],
         ['  CPU', cpu(r.burst.processes)],
       ],
+      FIGURES,
     ),
     r.complete ? '' : '\nNOT every connected client received every update (see received counts)',
   ];

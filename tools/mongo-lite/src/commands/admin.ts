@@ -120,6 +120,7 @@ export const serverStatus: Handler = (ctx: CommandContext) => {
     connections: { current: s.openConnections, available: 10_000, totalCreated: s.totalConnections },
     transactions: { currentOpen: s.engine.active.size },
     metrics: { cursor: { open: { total: s.cursors.size } } },
+    opcounters: { ...s.opcounters },
     ok: 1,
   };
 };

@@ -9,6 +9,7 @@ import * as admin from './admin';
 import type { CommandContext, Handler } from './context';
 import * as ddl from './ddl';
 import { findAndModify } from './find-and-modify';
+import { countOp } from './opcounters';
 import * as read from './read';
 import * as write from './write';
 
@@ -69,6 +70,7 @@ export async function runCommand(
   connectionId: number,
 ): Promise<Doc> {
   const name = Object.keys(cmd)[0] ?? '';
+  countOp(state.opcounters, name, cmd);
   const base = { state, db, cmd, connectionId };
   let reply: Doc;
   const key = sessionKey(cmd.lsid);

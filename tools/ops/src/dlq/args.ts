@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError } from '@pizza/shared';
 
 export type DlqCommand =
   | { name: 'list'; limit: number }
@@ -17,27 +17,17 @@ export const USAGE = `usage: npm run dlq -- <command>
 
 environment: REDIS_URL (required)`;
 
-export class UsageError extends Error {
-  readonly code = 'usage';
-}
-
 /** argv after the script name → a command, or a UsageError saying what is wrong. */
 export function parseDlqArgs(argv: readonly string[]): DlqCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        yes: { type: 'boolean', default: false },
-        limit: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      yes: { type: 'boolean', default: false },
+      limit: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const [name, ...rest] = positionals;
   if (values.help || name === 'help') return { name: 'help' };
   const noMore = (expected: number) => {

@@ -1,5 +1,4 @@
-import type { DeadLetter } from '@pizza/shared';
-import { renderTable } from '../table';
+import { renderTable, type DeadLetter } from '@pizza/shared';
 
 const LAST_ERROR_WIDTH = 60;
 

@@ -5,16 +5,12 @@ import {
   purgeDeadLetters,
   replayAllDeadLetters,
   replayDeadLetter,
+  type Output,
 } from '@pizza/shared';
 import type { DlqCommand } from './args';
 import { formatList, formatShow } from './format';
 
 type Redis = Parameters<typeof listDeadLetters>[0];
-
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 /** Exit codes: 0 done, 1 unknown dead letter, 2 refused (purge without --yes). */
 export const EXIT = { ok: 0, notFound: 1, refused: 2 } as const;

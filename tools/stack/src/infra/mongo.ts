@@ -1,4 +1,4 @@
-// CONTRACT.md: MongoDB is `MONGO_URL` if set; otherwise a mongodb-memory-server replica set when a
+// docs/contract.md: MongoDB is `MONGO_URL` if set; otherwise a mongodb-memory-server replica set when a
 // mongod binary can be had; otherwise the offline stand-in (mongo-lite), started as a child process so
 // its CPU load stays out of the caller's event loop. One log line says which one is in use.
 import { accessSync, constants } from 'node:fs';

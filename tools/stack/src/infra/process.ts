@@ -94,3 +94,64 @@ export function waitForLine(
     handle.child.once('exit', onExit);
   });
 }
+
+/**
+ * The port a service announces in its `<name> listening` log line (JSON, with `port`), or undefined for any
+ * other line: how a launcher learns the port a service given HTTP_PORT=0 took.
+ */
+export function listeningPort(line: string): number | undefined {
+  try {
+    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    return typeof entry.msg === 'string' && entry.msg.endsWith('listening') && typeof entry.port === 'number'
+      ? entry.port
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ScriptResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a TypeScript entry point as a real process (`node --import tsx <script>`) with only the environment
+ * given (plus PATH) and collects its output; killed, and rejected, after `timeoutMs`.
+ */
+export async function runScript(
+  script: string,
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<ScriptResult> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const handle = spawnChild(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+  });
+  // 'close' comes once the process has exited and its pipes are drained
+  const closed = new Promise<number | null>((resolve) => {
+    handle.child.once('close', (code) => resolve(code));
+    handle.child.once('error', () => resolve(null));
+  });
+  let stdout = '';
+  let stderr = '';
+  handle.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  handle.child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      handle.child.kill('SIGKILL');
+      reject(
+        new Error(`${script} ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`),
+      );
+    }, timeoutMs);
+  });
+  try {
+    const code = await Promise.race([closed, deadline]);
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}

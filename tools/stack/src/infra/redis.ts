@@ -52,7 +52,7 @@ export async function startRedisServer(options: { port?: number; appendonly?: bo
   };
 }
 
-/** CONTRACT.md: `REDIS_URL` if set; otherwise a private redis-server on a free port. */
+/** docs/contract.md: `REDIS_URL` if set; otherwise a private redis-server on a free port. */
 export async function resolveRedis(options: { log?: (msg: string) => void } = {}): Promise<RedisInstance> {
   const log = options.log ?? (() => undefined);
   const url = process.env.REDIS_URL;
