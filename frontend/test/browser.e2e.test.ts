@@ -2,8 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startStack } from '@pizza/stack';
-import { CreatedOrder, MenuResponse, type MenuItem } from '@pizza/shared/contract';
-import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
+import {
+  CreatedOrder,
+  journeyText,
+  LIFECYCLES,
+  MenuResponse,
+  ORDER_LIFECYCLE,
+  StatusMessage,
+  trackingJourney,
+  type MenuItem,
+} from '@pizza/shared/contract';
+import { dropExternalDbs, uniqueDbName, waitFor } from '@pizza/shared/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
@@ -27,6 +36,8 @@ const CHROMIUM_ARGS = [
 const STEP_DEADLINE_MS = 15_000;
 const DELIVERY_DEADLINE_MS = 45_000;
 const AT_ONCE_MS = 3_000;
+/** Every state a tracker of an order that goes the whole way sees, in order (from the lifecycles). */
+const JOURNEY = trackingJourney(LIFECYCLES).map((step) => journeyText(step, '-'));
 
 jest.setTimeout(180_000);
 
@@ -81,8 +92,20 @@ async function checkout(page: Page): Promise<void> {
 async function expectAllStepsDone(page: Page): Promise<void> {
   const steps = page.getByRole('list', { name: 'Order progress' }).getByRole('listitem');
   const texts = await steps.allTextContents();
-  expect(texts).toHaveLength(5);
+  expect(texts).toHaveLength(ORDER_LIFECYCLE.happyPath.length);
   for (const text of texts) expect(text).toMatch(/\(done\)\s*\d{1,2}:\d{2}:\d{2}/);
+}
+
+/** Every status push the page receives over its WebSocket, as `status/delivery_status`, in order. */
+function recordPushes(page: Page): string[] {
+  const pushes: string[] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framereceived', ({ payload }) => {
+      const message = StatusMessage.safeParse(JSON.parse(String(payload)));
+      if (message.success) pushes.push(`${message.data.status}/${message.data.delivery_status ?? '-'}`);
+    }),
+  );
+  return pushes;
 }
 
 /** Buys an item's stock directly through the API until only `leave` remain. */
@@ -107,8 +130,11 @@ async function drainStock(item: MenuItem, leave: number): Promise<void> {
 describe('a visitor in the browser', () => {
   let trackingUrl = '';
 
-  it('adds two pizzas, checks out and sees every status up to delivered with no reload', async () => {
+  it('adds two pizzas, checks out and sees every status arrive live, in order, up to delivered', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pushes = recordPushes(page);
+    const simulator = stack.services.find((s) => s.name === 'simulator');
+    if (simulator === undefined) throw new Error('the stack has no simulator');
     const [first, second] = await pizzasInStock(1);
     if (first === undefined || second === undefined)
       throw new Error('the seeded menu needs two pizzas in stock');
@@ -118,14 +144,24 @@ describe('a visitor in the browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'menu.png'), fullPage: true });
     await addToCart(page, first);
     await addToCart(page, second);
-    await checkout(page);
-
-    await page.waitForURL(/\/orders\/[^/?]+\?token=/, { timeout: STEP_DEADLINE_MS });
-    // A page reload would lose this marker: its survival proves the updates came live.
-    await page.evaluate('window.__sameDocument = true');
+    // The simulator is held, so the order cannot move before the tracking page is connected.
+    process.kill(simulator.pid, 'SIGSTOP');
+    try {
+      await checkout(page);
+      await page.waitForURL(/\/orders\/[^/?]+\?token=/, { timeout: STEP_DEADLINE_MS });
+      // A page reload would lose this marker: its survival proves the updates came live.
+      await page.evaluate('window.__sameDocument = true');
+      await page.getByRole('heading', { level: 1, name: 'Received' }).waitFor({ timeout: STEP_DEADLINE_MS });
+      await waitFor(() => pushes.length > 0, { timeoutMs: STEP_DEADLINE_MS, what: 'the first push' });
+      expect(pushes).toEqual([JOURNEY[0]]);
+    } finally {
+      process.kill(simulator.pid, 'SIGCONT');
+    }
     await page
       .getByRole('heading', { level: 1, name: 'Delivered' })
       .waitFor({ timeout: DELIVERY_DEADLINE_MS });
+    // Every intermediate status reached the page as a push of its own, in order.
+    expect(pushes).toEqual(JOURNEY);
     await expectAllStepsDone(page);
     await page.getByText('Delivery: Delivered').waitFor({ timeout: STEP_DEADLINE_MS });
     expect(await page.evaluate('window.__sameDocument === true')).toBe(true);

@@ -46,7 +46,9 @@ export const BaseEnv = z.object({
   STREAM_MAX_RETRIES: int(5, 1),
   STREAM_CLAIM_IDLE_MS: int(30_000, 10),
   STREAM_MAXLEN: int(100_000, 100),
+  STREAM_TRIM_INTERVAL_MS: int(10_000, 10),
   DEAD_LETTERS_MAXLEN: int(1_000_000, 100),
+  REDIS_COMMAND_TIMEOUT_MS: int(5_000, 10),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
   ...HttpEnv.shape,
 });
@@ -54,6 +56,9 @@ export const BaseEnv = z.object({
 export const MongoEnv = z.object({
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
   MONGO_DB: z.string().min(1).default('pizza'),
+  MONGO_SERVER_SELECTION_TIMEOUT_MS: int(3_000, 10),
+  MONGO_SOCKET_TIMEOUT_MS: int(10_000, 10),
+  MONGO_TRANSACTION_TIMEOUT_MS: int(5_000, 10),
 });
 
 /**

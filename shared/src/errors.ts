@@ -45,6 +45,16 @@ export class PoisonMessageError extends AppError {
   }
 }
 
+/**
+ * A dependency (MongoDB, Redis, the network) failed, not the message or the request: HTTP answers 503 with
+ * Retry-After, and the bus retries without counting an attempt (see `isInfraFailure`).
+ */
+export class DependencyUnavailableError extends AppError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'not_ready', httpStatus: 503, retryable: true, cause });
+  }
+}
+
 interface ZodIssueLike {
   path: readonly PropertyKey[];
   message: string;

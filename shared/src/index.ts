@@ -3,6 +3,7 @@ export * from './config';
 export * from './fault';
 export * from './logger';
 export * from './errors';
+export * from './infra-failure';
 export * from './envelope';
 export * from './metrics';
 export * from './bus';

@@ -67,17 +67,32 @@ export async function startService<S extends z.ZodType<Base>>(
   const consumerName = config.CONSUMER_NAME ?? `${service}-${hostname()}-${process.pid}`;
 
   const mongoUrl = (config as Partial<WithMongo>).MONGO_URL;
-  const mongo = mongoUrl ? await connectMongo(mongoUrl, (config as WithMongo).MONGO_DB, service) : undefined;
+  const mongoConfig = config as Partial<WithMongo>;
+  const mongo = mongoUrl
+    ? await connectMongo(mongoUrl, (config as WithMongo).MONGO_DB, service, {
+        serverSelectionMs: mongoConfig.MONGO_SERVER_SELECTION_TIMEOUT_MS,
+        socketMs: mongoConfig.MONGO_SOCKET_TIMEOUT_MS,
+        transactionMs: mongoConfig.MONGO_TRANSACTION_TIMEOUT_MS,
+      })
+    : undefined;
   if (mongo) await ensureInboxIndexes(mongo.db);
   const bus = new EventBus({
     redisUrl: config.REDIS_URL,
     logger,
     name: consumerName,
     maxLen: config.STREAM_MAXLEN,
+    trimIntervalMs: config.STREAM_TRIM_INTERVAL_MS,
     deadLettersMaxLen: config.DEAD_LETTERS_MAXLEN,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
   });
 
-  const readiness: ReadinessChecks = { redis: () => bus.ping() };
+  const readiness: ReadinessChecks = {
+    redis: () => bus.ping(),
+    consumers: async () => {
+      const notReading = bus.consumersNotReading();
+      if (notReading.length > 0) throw new Error(`cannot read: ${notReading.join('; ')}`);
+    },
+  };
   if (mongo) readiness.mongodb = () => mongo.db.command({ ping: 1 });
   const trustProxy = parseTrustProxy(config.TRUST_PROXY);
   const app = createHttpApp({ logger, readiness, trustProxy, maxBodyBytes: config.HTTP_MAX_BODY_BYTES });

@@ -1,4 +1,5 @@
 import express from 'express';
+import { MongoServerSelectionError } from 'mongodb';
 import { AppError, createLogger, finishApp, listen } from '../src';
 
 const logged: string[] = [];
@@ -10,6 +11,9 @@ function app() {
   a.post('/body', express.json(), (_req, res) => void res.json({ ok: true }));
   a.get('/boom', () => {
     throw new AppError('mongo at 10.0.0.3 said no', { code: 'store_down', httpStatus: 503 });
+  });
+  a.get('/db-down', () => {
+    throw new MongoServerSelectionError('Server selection timed out after 3000 ms', { error: null } as never);
   });
   a.get('/late', (_req, res, next) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
@@ -44,6 +48,13 @@ describe('error mapper', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error: { code: 'internal_error', message: 'Internal error' } });
     expect(logged).toContain('request failed');
+  });
+
+  test('an unavailable dependency is a 503 with Retry-After, saying nothing about the server', async () => {
+    const res = await fetch(`${base}/db-down`);
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res.json()).toEqual({ error: { code: 'not_ready', message: 'A dependency is unavailable; retry later' } });
   });
 
   test('an error after the headers went out is handed on rather than answered twice', async () => {

@@ -1,4 +1,5 @@
-import { spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
+import { execFileSync } from 'node:child_process';
+import { spawnChild, waitForLine, type ChildHandle, type ServiceName } from '@pizza/stack';
 import { dropExternalDbs, GENEROUS_LIMITS_ENV, uniqueDbName } from '@pizza/shared/testing';
 import { resolve } from 'node:path';
 
@@ -73,4 +74,18 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The pid of one service of a launched stack, found by the entry point its process runs. */
+export function servicePid(stack: LaunchedStack, service: ServiceName): number {
+  const entry = `services/${service}/src/main.ts`;
+  const pid = stack.pids.find((p) => {
+    try {
+      return execFileSync('ps', ['-o', 'args=', '-p', String(p)], { encoding: 'utf8' }).includes(entry);
+    } catch {
+      return false;
+    }
+  });
+  if (pid === undefined) throw new Error(`no ${service} process among ${stack.pids.join(' ')}`);
+  return pid;
 }

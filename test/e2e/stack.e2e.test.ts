@@ -1,21 +1,22 @@
 import WebSocket from 'ws';
-import { CreatedOrder, MenuResponse, OrderView, StatusMessage } from '@pizza/shared/contract';
+import {
+  CreatedOrder,
+  journeyText,
+  LIFECYCLES,
+  MenuResponse,
+  ORDER_LIFECYCLE,
+  OrderView,
+  StatusMessage,
+  trackingJourney,
+} from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
-import { dropLaunchedDbs, isAlive, launchStack, type LaunchedStack } from './launcher';
+import { dropLaunchedDbs, isAlive, launchStack, servicePid, type LaunchedStack } from './launcher';
 
 /** The running stack, driven only through its public surface: HTTP and WebSocket on one origin. */
 let stack: LaunchedStack;
 
-const FULL_JOURNEY = [
-  'created/-',
-  'confirmed/-',
-  'preparing/-',
-  'out_for_delivery/-',
-  'out_for_delivery/waiting',
-  'out_for_delivery/on_the_way',
-  'out_for_delivery/delivered',
-  'delivered/delivered',
-];
+/** Every state a tracker of an order that goes the whole way sees, in order (from the lifecycles). */
+const FULL_JOURNEY = trackingJourney(LIFECYCLES).map((step) => journeyText(step, '-'));
 
 beforeAll(async () => {
   stack = await launchStack();
@@ -54,28 +55,40 @@ test('readiness answers 200 through the gateway', async () => {
   expect((await fetch(`${stack.url}/`)).headers.get('content-type')).toMatch(/text\/html/);
 });
 
-test('an order placed through the gateway is tracked live to delivered, and stock falls by exactly what was ordered', async () => {
+test('a tracker connected before the first step sees every status live, in order, and stock falls by exactly what was ordered', async () => {
   const before = await menu();
   const [pizza, drink] = [before.find((i) => i.category === 'pizza')!, before.find((i) => i.category === 'drink')!];
-  const created = await order(stack.url, [
-    { item_id: pizza.id, quantity: 2 },
-    { item_id: drink.id, quantity: 1 },
-  ]);
-  const { ws, messages } = track(stack.url, created.id, created.tracking_token);
+  // The simulator is held, so the order cannot move before its tracker is connected.
+  const simulator = servicePid(stack, 'simulator');
+  process.kill(simulator, 'SIGSTOP');
+  let held = true;
+  let tracker: ReturnType<typeof track> | undefined;
   try {
+    const created = await order(stack.url, [
+      { item_id: pizza.id, quantity: 2 },
+      { item_id: drink.id, quantity: 1 },
+    ]);
+    tracker = track(stack.url, created.id, created.tracking_token);
+    const { messages } = tracker;
+    const seen = () => messages.map((m) => `${m.status}/${m.delivery_status ?? '-'}`);
+    await waitFor(() => messages.length > 0, { timeoutMs: 10_000, what: 'the first push' });
+    expect(seen()).toEqual([FULL_JOURNEY[0]]);
+    process.kill(simulator, 'SIGCONT');
+    held = false;
     await waitFor(() => messages.some((m) => m.status === 'delivered'), { timeoutMs: 30_000, what: 'delivered over WebSocket' });
-    // Every step, in order, from the state current at connect: no gap and no duplicate.
-    const seen = messages.map((m) => `${m.status}/${m.delivery_status ?? '-'}`);
-    expect(seen).toEqual(FULL_JOURNEY.slice(FULL_JOURNEY.indexOf(seen[0]!)));
+    // Every intermediate status arrived as a push of its own: no gap, no duplicate, nothing out of order.
+    expect(seen()).toEqual(FULL_JOURNEY);
+
+    const view = OrderView.parse(
+      await (await fetch(`${stack.url}/api/v1/orders/${created.id}?token=${created.tracking_token}`)).json(),
+    );
+    expect(view.status).toBe('delivered');
+    expect(view.delivery?.status).toBe('delivered');
+    expect(view.timeline.map((t) => t.status)).toEqual(ORDER_LIFECYCLE.happyPath);
   } finally {
-    ws.close();
+    if (held) process.kill(simulator, 'SIGCONT');
+    tracker?.ws.close();
   }
-  const view = OrderView.parse(
-    await (await fetch(`${stack.url}/api/v1/orders/${created.id}?token=${created.tracking_token}`)).json(),
-  );
-  expect(view.status).toBe('delivered');
-  expect(view.delivery?.status).toBe('delivered');
-  expect(view.timeline.map((t) => t.status)).toEqual(['created', 'confirmed', 'preparing', 'out_for_delivery', 'delivered']);
   const after = await menu();
   expect(after.find((i) => i.id === pizza.id)!.stock).toBe(pizza.stock - 2);
   expect(after.find((i) => i.id === drink.id)!.stock).toBe(drink.stock - 1);

@@ -1,3 +1,4 @@
+import { ORDER_LIFECYCLE } from '@pizza/shared/contract';
 import { MENU_SEED } from '@pizza/orders/src/seed';
 
 export interface PlacedOrder {
@@ -35,4 +36,5 @@ export async function getOrder(ordersUrl: string, order: PlacedOrder): Promise<O
   return (await res.json()) as OrderView;
 }
 
-export const ORDER_STATUS_PATH = ['created', 'confirmed', 'preparing', 'out_for_delivery', 'delivered'];
+/** The statuses an order that goes the whole way passes, in order: the lifecycle's happy path. */
+export const ORDER_STATUS_PATH: readonly string[] = ORDER_LIFECYCLE.happyPath;

@@ -1,4 +1,5 @@
-import type { OrderStatus } from '@pizza/shared/contract';
+import type { CSSProperties } from 'react';
+import { ORDER_LIFECYCLE, type OrderStatus } from '@pizza/shared/contract';
 import { PROGRESS_STEPS } from '../tracking/reducer';
 import { statusLabel } from './statusText';
 
@@ -17,11 +18,15 @@ function timeOf(iso: string | undefined): string {
 
 /** The order's steps as a line of dots; a cancelled order shows where it stopped. */
 export function ProgressLine({ status, reachedAt }: ProgressLineProps) {
-  const cancelled = status === 'cancelled';
+  const cancelled = status === ORDER_LIFECYCLE.cancel.status;
   const currentIndex = status === null || cancelled ? -1 : PROGRESS_STEPS.indexOf(status);
   return (
     <div>
-      <ol aria-label="Order progress" className="grid grid-cols-1 gap-3 sm:grid-cols-5 sm:gap-0">
+      <ol
+        aria-label="Order progress"
+        className="grid grid-cols-1 gap-3 sm:grid-cols-[repeat(var(--steps),minmax(0,1fr))] sm:gap-0"
+        style={{ '--steps': PROGRESS_STEPS.length } as CSSProperties}
+      >
         {PROGRESS_STEPS.map((step, index) => {
           const done = cancelled ? reachedAt[step] !== undefined : index <= currentIndex;
           const current = index === currentIndex;

@@ -1,6 +1,8 @@
 import {
-  DELIVERY_STATUSES,
-  ORDER_STATUSES,
+  DELIVERY_LIFECYCLE,
+  isFinal,
+  ORDER_LIFECYCLE,
+  progressRank,
   type DeliveryStatus,
   type OrderStatus,
   type OrderView,
@@ -13,15 +15,9 @@ import {
  * event already seen (by event_id) is ignored.
  */
 
-/** A status on the way to delivery; cancelled is the one that leaves it. */
-export type ProgressStep = Exclude<OrderStatus, 'cancelled'>;
-/** The contract's lifecycle in order, cancelled left out (it can happen after any of the first steps). */
-export const PROGRESS_STEPS: readonly ProgressStep[] = ORDER_STATUSES.filter(
-  (status): status is ProgressStep => status !== 'cancelled',
-);
-export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ['created', 'confirmed'];
-/** The contract lists delivery statuses in the order they happen. */
-const DELIVERY_ORDER: readonly DeliveryStatus[] = DELIVERY_STATUSES;
+/** The lifecycle's happy path, in order: what the progress line shows (cancelling leaves it). */
+export const PROGRESS_STEPS: readonly OrderStatus[] = ORDER_LIFECYCLE.happyPath;
+export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ORDER_LIFECYCLE.cancel.from;
 /** Enough to catch the repeats of a reconnect without growing for ever. */
 const SEEN_EVENTS_KEPT = 200;
 
@@ -43,13 +39,13 @@ export const INITIAL_TRACKING: TrackingState = {
   seenEventIds: [],
 };
 
+/** Nothing follows: the end of the happy path, or cancelled. */
 export function isTerminal(status: OrderStatus | null): boolean {
-  return status === 'delivered' || status === 'cancelled';
+  return status !== null && isFinal<OrderStatus>(ORDER_LIFECYCLE, status);
 }
 
-function rank(status: OrderStatus): number {
-  return status === 'cancelled' ? Number.POSITIVE_INFINITY : PROGRESS_STEPS.indexOf(status);
-}
+const rank = (status: OrderStatus) => progressRank<OrderStatus>(ORDER_LIFECYCLE, status);
+const deliveryRank = (status: DeliveryStatus) => progressRank<DeliveryStatus>(DELIVERY_LIFECYCLE, status);
 
 /** The status to show after learning `next`: whichever is further along; nothing moves a terminal one. */
 export function laterStatus(current: OrderStatus | null, next: OrderStatus): OrderStatus {
@@ -61,7 +57,7 @@ export function laterStatus(current: OrderStatus | null, next: OrderStatus): Ord
 function laterDelivery(current: DeliveryStatus | null, next: DeliveryStatus | null): DeliveryStatus | null {
   if (next === null) return current;
   if (current === null) return next;
-  return DELIVERY_ORDER.indexOf(next) > DELIVERY_ORDER.indexOf(current) ? next : current;
+  return deliveryRank(next) > deliveryRank(current) ? next : current;
 }
 
 function withReached(state: TrackingState, status: OrderStatus, at: string): TrackingState['reachedAt'] {

@@ -8,9 +8,7 @@ import {
   type RunningService,
 } from '@pizza/shared';
 import { DeliveryEnv, SERVICE } from './config';
-import { onDeliveryStatusSimulated } from './handlers/delivery-status-simulated';
-import { onOrderCreated } from './handlers/order-created';
-import { onOrderStatusChanged } from './handlers/order-status-changed';
+import { deliveryHandlers } from './handlers';
 import { deliveryMetrics } from './metrics';
 import { DELIVERY_COLLECTIONS, deliveryStore } from './store/deliveries';
 
@@ -45,11 +43,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
           {
             group: GROUPS.delivery,
             streams: [STREAMS.orders, STREAMS.deliveryStatus],
-            handlers: {
-              'order.created': onOrderCreated(ctx),
-              'order.status_changed': onOrderStatusChanged(ctx),
-              'delivery.status_simulated': onDeliveryStatusSimulated(ctx),
-            },
+            handlers: deliveryHandlers(ctx),
           },
         ],
         start: () => outbox.start(),

@@ -13,7 +13,7 @@ export function deliveryMetrics() {
     }),
     ignored: counter({
       name: 'delivery_transitions_ignored_total',
-      help: 'Reported delivery statuses not applied (repeated, backwards or skipping a step)',
+      help: 'Reported delivery statuses not applied (stale, backwards, skip, terminal)',
       labelNames: ['reason'],
     }),
   };

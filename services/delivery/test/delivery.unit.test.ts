@@ -1,74 +1,102 @@
-import { DELIVERY_STATUSES, loadConfig, ORDER_STATUSES } from '@pizza/shared';
+import { loadConfig, ORDER_STATUSES } from '@pizza/shared';
+import { deciderSpec } from '@pizza/shared/testing';
 import { DeliveryEnv } from '../src/config';
-import {
-  decideTransition,
-  newDelivery,
-  NEXT_STATUS,
-  previousStatus,
-  startsDelivery,
-} from '../src/domain/delivery';
+import { decide, evolve, initialState, startsDelivery, type DeliveryEvent } from '../src/domain/delivery';
 
-const now = new Date('2030-01-01T10:00:00.000Z');
+const spec = deciderSpec({ initialState, decide, evolve });
+const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 10, 0, second));
+const ids = { delivery_id: 'd1', order_id: 'o1' };
 
-describe('when a delivery starts', () => {
+const created: DeliveryEvent = {
+  type: 'delivery.created',
+  data: { ...ids, status: 'waiting', address: '1 Main St', at: at(0).toISOString() },
+};
+type Status = 'waiting' | 'on_the_way' | 'delivered';
+const changed = (from: Status, status: Status, second: number): DeliveryEvent => ({
+  type: 'delivery.status_changed',
+  data: { ...ids, from, status, at: at(second).toISOString() },
+});
+const simulate = (next_status: 'on_the_way' | 'delivered'): DeliveryEvent => ({
+  type: 'delivery.simulate',
+  data: { ...ids, next_status },
+});
+const start = {
+  type: 'StartDelivery',
+  now: at(0),
+  delivery: { id: 'd1', orderId: 'o1', address: '1 Main St' },
+} as const;
+const simulated = (status: 'on_the_way' | 'delivered', second: number) =>
+  ({ type: 'ApplySimulatedStatus', status, now: at(second) }) as const;
+const onTheWay = [created, changed('waiting', 'on_the_way', 1)];
+const delivered = [...onTheWay, changed('on_the_way', 'delivered', 2)];
+
+describe('starting a delivery', () => {
   test('only an order going out for delivery starts one', () => {
     expect(ORDER_STATUSES.filter(startsDelivery)).toEqual(['out_for_delivery']);
   });
 
+  test('given no delivery, when one starts, then it is waiting and the simulator is asked for on_the_way', () => {
+    spec
+      .given([])
+      .when(start)
+      .then([created, simulate('on_the_way')]);
+  });
+
+  test('given a delivery for the order, when another start comes, then it is stale', () => {
+    spec.given([created]).when(start).then({ rejected: 'stale' });
+  });
+
   test('a new delivery is waiting, with its first history entry', () => {
-    expect(newDelivery({ id: 'd1', orderId: 'o1', address: '1 Main St', now })).toEqual({
+    expect(spec.given([created]).state).toEqual({
       id: 'd1',
       orderId: 'o1',
       status: 'waiting',
       address: '1 Main St',
-      createdAt: now,
-      updatedAt: now,
-      history: [{ status: 'waiting', at: now }],
+      createdAt: at(0),
+      updatedAt: at(0),
+      history: [{ status: 'waiting', at: at(0) }],
     });
   });
 });
 
-describe('delivery transitions', () => {
-  test('given waiting, when on_the_way is reported, then it applies and delivered is asked for next', () => {
-    expect(decideTransition('waiting', 'on_the_way', now)).toEqual({
-      kind: 'apply',
-      from: 'waiting',
-      to: 'on_the_way',
-      at: now,
-      next: 'delivered',
+describe('simulated steps', () => {
+  test('given a waiting delivery, when it is on the way, then delivered is asked for next', () => {
+    spec
+      .given([created])
+      .when(simulated('on_the_way', 1))
+      .then([changed('waiting', 'on_the_way', 1), simulate('delivered')]);
+  });
+
+  test('given a delivery on the way, when it is delivered, then the simulator is asked for nothing more', () => {
+    spec
+      .given(onTheWay)
+      .when(simulated('delivered', 2))
+      .then([changed('on_the_way', 'delivered', 2)]);
+  });
+
+  test.each([
+    ['a waiting delivery', 'delivered', 'skip', [created]],
+    ['a delivery on the way', 'on_the_way', 'stale', onTheWay],
+    ['a delivered delivery', 'on_the_way', 'terminal', delivered],
+    ['a delivered delivery', 'delivered', 'stale', delivered],
+    ['no delivery', 'on_the_way', 'not_allowed', []],
+  ] as const)(
+    'given %s, when the simulator says %s, then it is rejected as %s',
+    (_, status, reason, given) => {
+      spec.given(given).when(simulated(status, 9)).then({ rejected: reason });
+    },
+  );
+
+  test('a delivery keeps every status it reached, with when', () => {
+    expect(spec.given(delivered).state).toMatchObject({
+      status: 'delivered',
+      updatedAt: at(2),
+      history: [
+        { status: 'waiting', at: at(0) },
+        { status: 'on_the_way', at: at(1) },
+        { status: 'delivered', at: at(2) },
+      ],
     });
-  });
-
-  test('given on_the_way, when delivered is reported, then it applies and nothing is asked for next', () => {
-    expect(decideTransition('on_the_way', 'delivered', now)).toEqual({
-      kind: 'apply',
-      from: 'on_the_way',
-      to: 'delivered',
-      at: now,
-      next: null,
-    });
-  });
-
-  test('a repeated status is ignored', () => {
-    expect(decideTransition('on_the_way', 'on_the_way', now)).toEqual({ kind: 'ignore', reason: 'repeated' });
-    expect(decideTransition('delivered', 'delivered', now)).toEqual({ kind: 'ignore', reason: 'repeated' });
-  });
-
-  test('a status behind the current one is ignored', () => {
-    expect(decideTransition('delivered', 'on_the_way', now)).toEqual({ kind: 'ignore', reason: 'backwards' });
-    expect(decideTransition('on_the_way', 'waiting', now)).toEqual({ kind: 'ignore', reason: 'backwards' });
-  });
-
-  test('a status that skips a step is ignored', () => {
-    expect(decideTransition('waiting', 'delivered', now)).toEqual({ kind: 'ignore', reason: 'skipping' });
-  });
-
-  test('delivered is final', () => {
-    expect(NEXT_STATUS.delivered).toBeNull();
-  });
-
-  test('each status but the first has the one status it must be reached from', () => {
-    expect(DELIVERY_STATUSES.map(previousStatus)).toEqual([null, 'waiting', 'on_the_way']);
   });
 });
 

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { waitFor } from '@pizza/shared/testing';
+import { metricValue, waitFor } from '@pizza/shared/testing';
 import { CACHE_KEYS } from '../src/store/tracking-cache';
-import { metricsText, orderEvents, publish, useGatewayHarness, Watcher } from './helpers';
+import { orderEvents, publish, useGatewayHarness, Watcher } from './helpers';
 
 jest.setTimeout(30_000);
 const h = useGatewayHarness();
+
+const dropped = (port: number, reason: string) =>
+  metricValue(`http://127.0.0.1:${port}`, 'ws_clients_dropped_total', { reason });
 
 test('a client that stops answering pings is dropped; one that answers stays', async () => {
   const { port } = await h.gateway({ WS_PING_INTERVAL_MS: '50', WS_CLIENT_TIMEOUT_MS: '300' });
   const o = orderEvents();
   await publish(h.redis, o.created());
+  const droppedBefore = await dropped(port, 'timeout');
   const silent = Watcher.connect(port, o.orderId, o.token, { autoPong: false });
   const lively = Watcher.connect(port, o.orderId, o.token);
   h.track(silent.ws);
@@ -22,7 +26,7 @@ test('a client that stops answering pings is dropped; one that answers stays', a
   expect(code).toBe(1006); // terminated, no closing handshake
   expect(Date.now() - openedAt).toBeGreaterThanOrEqual(250);
   expect(lively.closeCode).toBeUndefined();
-  expect(await metricsText(port)).toMatch(/ws_clients_dropped_total\{reason="timeout"\} 1/);
+  expect(await dropped(port, 'timeout')).toBe(droppedBefore + 1);
 });
 
 /** A client that completes the handshake and then never reads a byte. */
@@ -51,6 +55,7 @@ test('a client too slow to read is dropped instead of growing the send buffer', 
   const reader = Watcher.connect(port, o.orderId, o.token);
   h.track(reader.ws);
   await reader.waitForSequence(1);
+  const droppedBefore = await dropped(port, 'slow');
   try {
     // Large states straight onto the fan-out channel, until the kernel buffers are full and the gateway's
     // own buffer passes the bound.
@@ -72,7 +77,7 @@ test('a client too slow to read is dropped instead of growing the send buffer', 
           pipeline.publish(CACHE_KEYS.channel, JSON.stringify(state));
         }
         await pipeline.exec();
-        return /ws_clients_dropped_total\{reason="slow"\} 1/.test(await metricsText(port));
+        return (await dropped(port, 'slow')) === droppedBefore + 1;
       },
       { timeoutMs: 20_000, intervalMs: 1, what: 'slow client dropped' },
     );

@@ -190,7 +190,3 @@ export class Watcher {
     return this.sequence;
   }
 }
-
-export async function metricsText(port: number): Promise<string> {
-  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-}

@@ -9,13 +9,12 @@ import {
   type RunningService,
 } from '@pizza/shared';
 import { GROUPS, STREAMS } from '@pizza/shared/contract';
-import { onDeliveryEvent } from './handlers/delivery-event';
-import { onOrderStatusSimulated } from './handlers/order-status-simulated';
+import { ordersContext } from './application/context';
+import { orderHandlers } from './handlers';
 import { orderLimits, RateLimitEnv } from './http/limits';
 import { mountRoutes } from './http/routes';
 import { orderMetrics } from './metrics';
 import { ensureIndexes } from './store/collections';
-import { ordersContext } from './store/context';
 import { ordersOutbox } from './store/outbox';
 
 export const SERVICE = 'orders';
@@ -51,11 +50,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
           {
             group: GROUPS.orders,
             streams: [STREAMS.orderStatus, STREAMS.deliveries],
-            handlers: {
-              'order.status_simulated': onOrderStatusSimulated(ctx),
-              'delivery.created': onDeliveryEvent(ctx),
-              'delivery.status_changed': onDeliveryEvent(ctx),
-            },
+            handlers: orderHandlers(ctx),
           },
         ],
         start: () => outbox.start(),

@@ -1,7 +1,7 @@
 import { newEvent, type Envelope } from '@pizza/shared';
 import { STREAMS } from '@pizza/shared/contract';
-import { waitFor } from '@pizza/shared/testing';
-import { call, metricValue, orderRequest, type ErrorReply, type OrderBody } from './support/http';
+import { waitFor, metricValue } from '@pizza/shared/testing';
+import { call, orderRequest, type ErrorReply, type OrderBody } from './support/http';
 import { addItems, eventsOn, menuItem, stockOf, uid, useStack } from './support/stack';
 
 const stack = useStack();

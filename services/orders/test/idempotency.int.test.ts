@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { STREAMS } from '@pizza/shared/contract';
-import { waitFor } from '@pizza/shared/testing';
+import { waitFor, metricValue } from '@pizza/shared/testing';
 import { keyId } from '../src/domain/idempotency';
-import { call, metricValue, orderRequest, type ErrorReply, type OrderBody } from './support/http';
+import { call, orderRequest, type ErrorReply, type OrderBody } from './support/http';
 import { addItems, eventsOn, menuItem, stockOf, uid, useStack } from './support/stack';
 import { collections } from '../src/store/collections';
 

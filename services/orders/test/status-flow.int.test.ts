@@ -1,7 +1,7 @@
 import { newEvent, type Envelope } from '@pizza/shared';
 import { STREAMS, type OrderStatus } from '@pizza/shared/contract';
-import { waitFor } from '@pizza/shared/testing';
-import { call, metricValue, orderRequest, type OrderBody } from './support/http';
+import { waitFor, metricValue } from '@pizza/shared/testing';
+import { call, orderRequest, type OrderBody } from './support/http';
 import { addItems, eventsOn, menuItem, uid, useStack } from './support/stack';
 
 const stack = useStack();

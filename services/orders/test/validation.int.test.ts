@@ -1,4 +1,5 @@
-import { call, customer, metricValue, type ErrorReply } from './support/http';
+import { metricValue } from '@pizza/shared/testing';
+import { call, customer, type ErrorReply } from './support/http';
 import { addItems, menuItem, stockOf, useStack } from './support/stack';
 
 const stack = useStack();

@@ -1,11 +1,10 @@
 import { GROUPS, runMain, startService, STREAMS, type RunningService } from '@pizza/shared';
 import { SimulatorEnv } from './config';
 import { FiringLoop } from './firing-loop';
-import { onDeliverySimulate } from './handlers/delivery-simulate';
-import { onOrderCancelled } from './handlers/order-cancelled';
-import { onOrderSimulate } from './handlers/order-simulate';
+import { simulatorHandlers } from './handlers';
 import { simulatorMetrics } from './metrics';
 import { TimerStore } from './store/timer-store';
+import { WakeUpSubscriber } from './wake-ups';
 
 /** The simulator: durable timers in Redis that advance orders and deliveries one step at a time. */
 export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
@@ -14,12 +13,19 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
     schema: SimulatorEnv,
     env,
     async setup({ config, bus, logger }) {
-      const store = new TimerStore(bus.redis, { maxLen: config.STREAM_MAXLEN });
+      const store = new TimerStore(bus.redis);
       const metrics = simulatorMetrics(() => store.pending());
       const loop = new FiringLoop({
         fireDue: (n) => store.fireDue(n),
         logger,
         onFired: (n) => metrics.fired.inc(n),
+      });
+      const wakeUps = new WakeUpSubscriber({
+        redisUrl: config.REDIS_URL,
+        name: 'simulator',
+        logger,
+        onScheduled: (delayMs) => loop.wakeWithin(delayMs),
+        onResubscribed: () => loop.wake(),
       });
       const deps = {
         store,
@@ -32,16 +38,17 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
           {
             group: GROUPS.simulator,
             streams: [STREAMS.simulateOrder, STREAMS.simulateDelivery, STREAMS.orders],
-            handlers: {
-              'order.simulate': onOrderSimulate(deps),
-              'delivery.simulate': onDeliverySimulate(deps),
-              'order.cancelled': onOrderCancelled(deps),
-            },
+            handlers: simulatorHandlers(deps),
           },
         ],
-        start: () => loop.start(),
+        // Subscribed before the first look, so no timer scheduled elsewhere falls between the two.
+        start: async () => {
+          await wakeUps.start();
+          loop.start();
+        },
         stop: async () => {
           await loop.stop();
+          await wakeUps.stop();
           metrics.release();
         },
       };

@@ -6,7 +6,7 @@ const redis = useRedis();
 
 test('a fired timer writes its entry with the firing time, formatted from the clock, as its timestamp', async () => {
   const firedAt = new Date('2031-02-03T04:05:06.789Z');
-  const store = new TimerStore(redis.client, { maxLen: 1000, clock: () => firedAt });
+  const store = new TimerStore(redis.client, { clock: () => firedAt });
   const scheduled = await store.schedule({
     id: 'o-1:confirmed',
     orderId: 'o-1',

@@ -2,10 +2,13 @@ import type Redis from 'ioredis';
 import { STREAMS, type Envelope, type EventType } from '../contract';
 import { fieldsFromList, fieldsToList, fromStreamFields, type StreamFields } from '../envelope';
 import { AppError, errorMessage } from '../errors';
+import { isInfraFailure } from '../infra-failure';
 import type { Logger } from '../logger';
 import { deadLetterFields } from './dead-letters';
+import { backoffMs, LoopHealth, sleep } from './loop-health';
 import type { BusMetrics } from './metrics';
 import type { BusScripts } from './scripts';
+import type { StreamTrimmer } from './trimmer';
 
 export interface HandlerContext {
   stream: string;
@@ -55,6 +58,8 @@ export interface ConsumerDeps {
   metrics: BusMetrics;
   logger: Logger;
   deadLettersMaxLen: number;
+  /** Trims the streams read, on the periodic tick. */
+  trimmer?: StreamTrimmer;
 }
 
 function compareIds(a: string, b: string): number {
@@ -105,6 +110,8 @@ export class StreamConsumer {
   private loop: Promise<void> | undefined;
   private readerId: number | undefined;
   private nextClaimAt = 0;
+  private stopping = new AbortController();
+  private readonly health: LoopHealth;
   private readonly o: Required<Omit<ConsumerOptions, 'claimIntervalMs'>> & { claimIntervalMs: number };
 
   constructor(
@@ -119,6 +126,14 @@ export class StreamConsumer {
       ...options,
       claimIntervalMs: options.claimIntervalMs ?? Math.max(20, Math.min(options.claimIdleMs / 2, 5_000)),
     };
+    this.health = new LoopHealth(deps.logger, (reading) =>
+      deps.metrics.reading.set({ group: this.o.group, consumer: this.o.consumer }, reading ? 1 : 0),
+    );
+  }
+
+  /** Whether the last read of the streams worked (readiness reports a consumer that cannot read). */
+  get reading(): { group: string; ok: boolean; error?: string } {
+    return { group: this.o.group, ...this.health.state };
   }
 
   get name(): string {
@@ -127,15 +142,9 @@ export class StreamConsumer {
 
   async start(): Promise<void> {
     if (this.running) return;
-    for (const stream of this.o.streams) {
-      try {
-        // From the start of the stream: a group created after events were written still sees them.
-        await this.deps.redis.xgroup('CREATE', stream, this.o.group, '0', 'MKSTREAM');
-      } catch (error) {
-        if (!errorMessage(error).includes('BUSYGROUP')) throw error;
-      }
-    }
+    await this.ensureGroups();
     this.readerId = Number(await this.deps.reader.client('ID'));
+    this.stopping = new AbortController();
     this.running = true;
     this.loop = this.run();
   }
@@ -144,9 +153,22 @@ export class StreamConsumer {
   async stop(): Promise<void> {
     if (!this.running) return this.loop;
     this.running = false;
+    this.stopping.abort();
     // Wake the blocked XREADGROUP at once instead of waiting out BLOCK.
     if (this.readerId !== undefined) await this.deps.redis.client('UNBLOCK', this.readerId).catch(() => undefined);
     await this.loop;
+  }
+
+  /** Creates each stream's group unless it exists: at start, and again after Redis lost it (NOGROUP). */
+  private async ensureGroups(): Promise<void> {
+    for (const stream of this.o.streams) {
+      try {
+        // From the start of the stream: a group created after events were written still sees them.
+        await this.deps.redis.xgroup('CREATE', stream, this.o.group, '0', 'MKSTREAM');
+      } catch (error) {
+        if (!errorMessage(error).includes('BUSYGROUP')) throw error;
+      }
+    }
   }
 
   private async run(): Promise<void> {
@@ -156,14 +178,25 @@ export class StreamConsumer {
           this.nextClaimAt = Date.now() + this.o.claimIntervalMs;
           await this.claimStalled();
           await this.refreshGauges();
+          await this.deps.trimmer?.maybeTrim(this.o.streams);
         }
         if (!this.running) break;
         const block = Math.max(1, Math.min(this.o.blockMs, this.nextClaimAt - Date.now()));
-        await this.process(await this.readNew(block));
+        const entries = await this.readNew(block);
+        this.health.succeeded();
+        await this.process(entries);
       } catch (error) {
         if (!this.running) break;
-        this.deps.logger.error({ err: error, group: this.o.group }, 'consumer loop error; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        const failures = this.health.failed(error, { group: this.o.group });
+        if (isInfraFailure(error)) this.deps.metrics.infraErrors.inc({ stream: '*', group: this.o.group });
+        // Redis lost its data (FLUSHALL, restarted empty): the group is gone; recreate it and go on.
+        if (errorMessage(error).includes('NOGROUP')) {
+          await this.ensureGroups().then(
+            () => this.deps.metrics.groupsRecreated.inc({ group: this.o.group }),
+            () => undefined,
+          );
+        }
+        await sleep(backoffMs(failures), this.stopping.signal);
       }
     }
   }
@@ -189,9 +222,15 @@ export class StreamConsumer {
       let start = '0-0';
       // Bounded per tick, so reclaiming never starves new work.
       for (let round = 0; round < 10 && this.running; round++) {
-        const [next, claimed] = await this.deps.scripts.claimWithCounts(
-          stream, this.o.group, this.o.consumer, this.o.claimIdleMs, start, this.o.batchSize,
+        const [next, claimed, deleted] = await this.deps.scripts.claimWithCounts(
+          stream, STREAMS.deadLetters, this.o.group, this.o.consumer,
+          { minIdleMs: this.o.claimIdleMs, start, count: this.o.batchSize, deadLettersMaxLen: this.deps.deadLettersMaxLen },
         );
+        if (deleted.length > 0) {
+          // Already a dead letter (same script): lost from the stream before this group acked it.
+          this.deps.metrics.pendingTrimmed.inc({ stream, group: this.o.group }, deleted.length);
+          this.deps.logger.error({ stream, group: this.o.group, entry_ids: deleted }, 'pending entries were deleted from the stream before being acked; dead-lettered as trimmed');
+        }
         const entries = claimed
           .filter(([, list]) => list !== null)
           .map(([id, list, count]) => ({ stream, id, fields: fieldsFromList(list ?? []), attempt: Number(count) }));
@@ -286,13 +325,14 @@ export class StreamConsumer {
     const stopTimer = () => this.deps.metrics.handlerDuration.observe(labels, (performance.now() - started) / 1000);
     const ctx = new EntryContext(entry, this.o.group, this.deps.logger, event);
     try {
-      await handler(event, ctx);
+      await this.untilDependenciesAnswer(entry, ctx, () => handler(event, ctx));
       stopTimer();
       this.deps.metrics.acked.inc(labels);
       return 'ack';
     } catch (error) {
       stopTimer();
       this.deps.metrics.failed.inc(labels);
+      if (isInfraFailure(error)) return 'pending'; // stopping mid-outage: the next owner retries it
       const retryable = !(error instanceof AppError) || error.retryable;
       if (!retryable || entry.attempt >= this.o.maxRetries) {
         ctx.logger.error({ err: error, attempt: entry.attempt }, 'handler failed for good; dead-lettering');
@@ -300,6 +340,32 @@ export class StreamConsumer {
       }
       ctx.logger.warn({ err: error, attempt: entry.attempt }, 'handler failed; left pending for retry');
       return 'pending';
+    }
+  }
+
+  /**
+   * Runs `attempt` again, with backoff, for as long as it fails for an infrastructure reason (MongoDB or Redis
+   * down, a timeout): an outage is not the message's fault, so it must not use up STREAM_MAX_RETRIES. The
+   * attempt count is the stream's own delivery counter, raised by each XAUTOCLAIM; so the entry is kept here,
+   * in process, rather than left for a claim, and `XCLAIM … JUSTID` (which does not raise the counter) resets
+   * its idle time before each retry so that no other consumer claims it meanwhile. The batch waits, so reading
+   * pauses until the dependency answers. Only stopping ends the wait (the entry stays pending).
+   */
+  private async untilDependenciesAnswer(entry: Entry, ctx: HandlerContext, attempt: () => Promise<void>): Promise<void> {
+    for (let failures = 1; ; failures++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!isInfraFailure(error) || !this.running) throw error;
+        this.deps.metrics.infraErrors.inc({ stream: entry.stream, group: this.o.group });
+        if (failures === 1) ctx.logger.warn({ err: error, attempt: entry.attempt }, 'dependency unavailable; retrying in place, no attempt counted');
+        await sleep(Math.min(backoffMs(failures), this.o.claimIdleMs / 3), this.stopping.signal);
+        if (!this.running) throw error;
+        const owned = await this.deps.redis
+          .xclaim(entry.stream, this.o.group, this.o.consumer, 0, entry.id, 'JUSTID')
+          .catch(() => [entry.id]); // Redis down too: keep trying; the claim is refreshed once it answers
+        if (owned.length === 0) throw error; // no longer pending (acked elsewhere, or trimmed): not ours to finish
+      }
     }
   }
 

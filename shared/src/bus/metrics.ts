@@ -13,8 +13,13 @@ export function busMetrics() {
     ignored: counter({ name: 'bus_events_ignored_total', help: 'Entries acked without a handler (unknown or unhandled type)', labelNames: ['stream', 'group', 'reason'] }),
     handlerDuration: histogram({ name: 'bus_handler_duration_seconds', help: 'Handler run time', labelNames: entry, buckets: LATENCY_BUCKETS }),
     lag: gauge({ name: 'bus_group_lag', help: 'Entries in the stream not yet delivered to the group', labelNames: ['stream', 'group'] }),
+    trimmed: counter({ name: 'bus_stream_trimmed_total', help: 'Entries trimmed from a stream after every group acknowledged them', labelNames: ['stream'] }),
+    pendingTrimmed: counter({ name: 'bus_pending_trimmed_total', help: 'Pending entries found deleted from their stream when claimed (dead-lettered as trimmed)', labelNames: ['stream', 'group'] }),
+    infraErrors: counter({ name: 'bus_infra_errors_total', help: 'Handler or consumer-loop failures of a dependency (retried without counting an attempt)', labelNames: ['stream', 'group'] }),
+    reading: gauge({ name: 'bus_consumer_reading', help: '1 while the consumer can read its streams, 0 while its reads fail', labelNames: ['group', 'consumer'] }),
+    groupsRecreated: counter({ name: 'bus_groups_recreated_total', help: 'Consumer groups recreated after NOGROUP (Redis lost its data)', labelNames: ['group'] }),
     pending: gauge({ name: 'bus_group_pending', help: 'Entries delivered to the group and not yet acked', labelNames: ['stream', 'group'] }),
-    streamLength: gauge({ name: 'bus_stream_length', help: 'Entries in the stream (XLEN), trimmed to about STREAM_MAXLEN', labelNames: ['stream'] }),
+    streamLength: gauge({ name: 'bus_stream_length', help: 'Entries in the stream (XLEN); the trimmer keeps it near STREAM_MAXLEN unless a group lags', labelNames: ['stream'] }),
   };
 }
 export type BusMetrics = ReturnType<typeof busMetrics>;

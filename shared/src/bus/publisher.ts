@@ -11,13 +11,14 @@ export interface RawEntry {
 export interface PublisherOptions {
   redis: Redis;
   metrics: BusMetrics;
-  /** Approximate MAXLEN for working streams. */
-  maxLen: number;
   /** Approximate MAXLEN for `dead-letters`, which keeps far more. */
   deadLettersMaxLen: number;
 }
 
-/** Writes entries with XADD, pipelined: one round trip for a whole batch. */
+/**
+ * Writes entries with XADD, pipelined: one round trip for a whole batch. Working streams get no MAXLEN: a
+ * length cap would trim entries a lagging group has not read; the StreamTrimmer trims them safely instead.
+ */
 export class Publisher {
   constructor(private readonly options: PublisherOptions) {}
 
@@ -29,11 +30,11 @@ export class Publisher {
   /** Entries whose fields are already flat: the outbox relay and dead-letter replay use this. */
   async publishRaw(entries: readonly RawEntry[]): Promise<string[]> {
     if (entries.length === 0) return [];
-    const { redis, maxLen, deadLettersMaxLen, metrics } = this.options;
+    const { redis, deadLettersMaxLen, metrics } = this.options;
     const pipeline = redis.pipeline();
     for (const { stream, fields } of entries) {
-      const cap = stream === STREAMS.deadLetters ? deadLettersMaxLen : maxLen;
-      pipeline.xadd(stream, 'MAXLEN', '~', cap, '*', ...fieldsToList(fields));
+      if (stream === STREAMS.deadLetters) pipeline.xadd(stream, 'MAXLEN', '~', deadLettersMaxLen, '*', ...fieldsToList(fields));
+      else pipeline.xadd(stream, '*', ...fieldsToList(fields));
     }
     const results = (await pipeline.exec()) ?? [];
     const ids: string[] = [];

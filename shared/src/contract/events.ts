@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { Cents } from './money';
-import { DeliveryStatus, OrderStatus } from './statuses';
+import { ORDER_LIFECYCLE } from './lifecycle';
+import {
+  DeliveryStatus,
+  FIRST_DELIVERY_STATUS,
+  FIRST_ORDER_STATUS,
+  OrderStatus,
+  SimulatedDeliveryStatus,
+  SimulatedOrderStatus,
+} from './statuses';
 import { STREAMS, type StreamName } from './streams';
 
 /**
@@ -21,7 +29,7 @@ const OrderLine = z.object({
 export const EventPayloads = {
   'order.created': z.object({
     order_id: id,
-    status: z.literal('created'),
+    status: z.literal(FIRST_ORDER_STATUS),
     items: z.array(OrderLine).min(1),
     total: Cents,
     customer: z.object({ name: z.string(), address: z.string() }),
@@ -38,23 +46,23 @@ export const EventPayloads = {
   'order.cancelled': z.object({
     order_id: id,
     from: OrderStatus,
-    status: z.literal('cancelled'),
+    status: z.literal(ORDER_LIFECYCLE.cancel.status),
     items: z.array(z.object({ item_id: id, quantity: z.number().int().positive() })),
     at: isoTime,
   }),
   /** Asks the simulator to move the order to `next_status` after a delay. */
   'order.simulate': z.object({
     order_id: id,
-    next_status: z.enum(['confirmed', 'preparing', 'out_for_delivery']),
+    next_status: SimulatedOrderStatus,
   }),
   'order.status_simulated': z.object({
     order_id: id,
-    status: z.enum(['confirmed', 'preparing', 'out_for_delivery']),
+    status: SimulatedOrderStatus,
   }),
   'delivery.created': z.object({
     delivery_id: id,
     order_id: id,
-    status: z.literal('waiting'),
+    status: z.literal(FIRST_DELIVERY_STATUS),
     address: z.string(),
     at: isoTime,
   }),
@@ -68,12 +76,12 @@ export const EventPayloads = {
   'delivery.simulate': z.object({
     delivery_id: id,
     order_id: id,
-    next_status: z.enum(['on_the_way', 'delivered']),
+    next_status: SimulatedDeliveryStatus,
   }),
   'delivery.status_simulated': z.object({
     delivery_id: id,
     order_id: id,
-    status: z.enum(['on_the_way', 'delivered']),
+    status: SimulatedDeliveryStatus,
   }),
   'menu.restocked': z.object({
     items: z.array(z.object({ item_id: id, from: z.number().int(), to: z.number().int() })),

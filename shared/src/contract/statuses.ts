@@ -1,16 +1,21 @@
 import { z } from 'zod';
+import { DELIVERY_LIFECYCLE, ORDER_LIFECYCLE, statusesOf } from './lifecycle';
 
-/** Order lifecycle: created → confirmed → preparing → out_for_delivery → delivered, or cancelled. */
-export const ORDER_STATUSES = ['created', 'confirmed', 'preparing', 'out_for_delivery', 'delivered', 'cancelled'] as const;
+/** The statuses and their zod enums, derived from the lifecycles (lifecycle.ts). */
+export const ORDER_STATUSES = statusesOf(ORDER_LIFECYCLE);
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
-/** Delivery lifecycle: waiting → on_the_way → delivered. */
-export const DELIVERY_STATUSES = ['waiting', 'on_the_way', 'delivered'] as const;
+export const DELIVERY_STATUSES = statusesOf(DELIVERY_LIFECYCLE);
 export const DeliveryStatus = z.enum(DELIVERY_STATUSES);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
-/** A delivery status's place in the lifecycle: a later status has a higher rank. */
-export function deliveryRank(status: DeliveryStatus): number {
-  return DELIVERY_STATUSES.indexOf(status);
-}
+/** The steps the simulator drives, as the simulate and status_simulated events name them. */
+export const SimulatedOrderStatus = z.enum(ORDER_LIFECYCLE.simulated);
+export type SimulatedOrderStatus = z.infer<typeof SimulatedOrderStatus>;
+export const SimulatedDeliveryStatus = z.enum(DELIVERY_LIFECYCLE.simulated);
+export type SimulatedDeliveryStatus = z.infer<typeof SimulatedDeliveryStatus>;
+
+/** The first status of each: what `order.created` and `delivery.created` report. */
+export const FIRST_ORDER_STATUS = ORDER_LIFECYCLE.happyPath[0];
+export const FIRST_DELIVERY_STATUS = DELIVERY_LIFECYCLE.happyPath[0];

@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { AppError } from '../errors';
+import { isInfraFailure } from '../infra-failure';
 import type { Logger } from '../logger';
 import { collectDefaultMetrics, histogram, LATENCY_BUCKETS, registry } from '../metrics';
 import { parseTrustProxy, type TrustProxy } from './client-address';
@@ -106,12 +107,29 @@ export function sendError(res: express.Response, status: number, code: string, m
   res.status(status).json({ error: details === undefined ? { code, message } : { code, message, details } });
 }
 
+/** What a 503 for an unavailable dependency tells the client to wait, in seconds. */
+export const RETRY_AFTER_SECONDS = 2;
+/** At most one log line per this interval for requests refused because a dependency is down. */
+const INFRA_LOG_INTERVAL_MS = 10_000;
+
 /** Adds the 404 fallback and the one error mapper. Call after the routes. */
 export function finishApp(app: Express, logger: Logger): void {
   const notFound: RequestHandler = (_req, res) => sendError(res, 404, 'not_found', 'No such route');
+  let infraLoggedAt = 0;
+  let infraUnlogged = 0;
   const mapError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
     // Too late for an error body: Express's own handler closes the connection.
     if (res.headersSent) return next(error);
+    // MongoDB or Redis down or too slow: nothing about the request is wrong, so say when to try again.
+    if (isInfraFailure(error)) {
+      if (Date.now() - infraLoggedAt >= INFRA_LOG_INTERVAL_MS) {
+        logger.warn({ err: error, refused_since_last_line: infraUnlogged }, 'dependency unavailable; answering 503');
+        infraLoggedAt = Date.now();
+        infraUnlogged = 0;
+      } else infraUnlogged++;
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      return sendError(res, 503, 'not_ready', 'A dependency is unavailable; retry later');
+    }
     if (error instanceof AppError) {
       if (error.httpStatus < 500) return sendError(res, error.httpStatus, error.code, error.message, error.details);
       logger.error({ err: error }, 'request failed');

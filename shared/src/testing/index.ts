@@ -24,4 +24,6 @@ export async function waitFor<T>(
 
 export { dropExternalDbs, uniqueDbName } from './mongo';
 export { TRACKING_SEQUENCE } from './tracking';
+export { deciderSpec, type Decider } from './decider-spec';
+export { metricIn, metricValue } from './metrics';
 export { GENEROUS_LIMITS_ENV } from './limits';

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type Redis from 'ioredis';
-import { fieldsFromList, listDeadLetters, STREAMS } from '@pizza/shared';
+import { fieldsFromList, listDeadLetters, ORDER_LIFECYCLE, STREAMS } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
 import { collections } from '@pizza/orders/src/store/collections';
 
@@ -46,13 +46,13 @@ export async function waitDelivered(db: Db, ids: readonly string[], timeoutMs: n
   }
 }
 
-/** Orders whose timeline is not exactly created → confirmed → preparing → out_for_delivery → delivered once each. */
+/** Orders whose timeline is not exactly the lifecycle's happy path (created → … → delivered), once each. */
 export async function badTimelines(db: Db, ids: readonly string[]): Promise<string[]> {
   const docs = await db
     .collection<{ _id: string; timeline: { status: string }[] }>('orders')
     .find({ _id: { $in: [...ids] } }, { projection: { timeline: 1 } })
     .toArray();
-  const expected = 'created,confirmed,preparing,out_for_delivery,delivered';
+  const expected = ORDER_LIFECYCLE.happyPath.join(',');
   return docs.filter((d) => d.timeline.map((t) => t.status).join(',') !== expected).map((d) => d._id);
 }
 

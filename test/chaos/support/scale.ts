@@ -1,6 +1,7 @@
 /**
  * CHAOS_SCALE=ci (default) keeps the whole chaos suite within about five minutes on two cores;
  * CHAOS_SCALE=full runs the full sizes (1,000 orders under kills, 10,000 fuzz cases). CHAOS_SEED makes the fuzzer's input reproducible.
+ * CHAOS_MONGO_DOWN_MS overrides how long the MongoDB outage case keeps the database down (ci 10 s, full 60 s).
  */
 export const SCALE: 'ci' | 'full' = process.env.CHAOS_SCALE === 'full' ? 'full' : 'ci';
 
@@ -10,12 +11,16 @@ const SIZES = {
     redis: { orders: 150, ratePerSecond: 15 },
     poison: { poison: 100, goodOrders: 60 },
     fuzz: { cases: 2_000, concurrency: 16 },
+    trim: { orders: 150, ratePerSecond: 15 },
+    mongoOutage: { orders: 120, ratePerSecond: 10, downMs: 10_000 },
   },
   full: {
     kill: { orders: 1_000, ratePerSecond: 25, killEveryMs: 3_000 },
     redis: { orders: 600, ratePerSecond: 25 },
     poison: { poison: 100, goodOrders: 300 },
     fuzz: { cases: 10_000, concurrency: 32 },
+    trim: { orders: 600, ratePerSecond: 25 },
+    mongoOutage: { orders: 600, ratePerSecond: 10, downMs: 60_000 },
   },
 } as const;
 

@@ -4,7 +4,7 @@
  * Goal: our consume path at ≥ 50 % of the raw baseline.
  */
 import { resolveRedis } from '@pizza/stack';
-import { createLogger, EventBus, newEvent, STREAMS, type Envelope } from '@pizza/shared';
+import { createLogger, EventBus, newEvent, ORDER_LIFECYCLE, STREAMS, type Envelope } from '@pizza/shared';
 import { measureRawRedis } from './baselines/redis';
 
 const N = Number(process.env.BENCH_EVENTS ?? 50_000);
@@ -20,7 +20,7 @@ async function measureOurBus(redisUrl: string): Promise<{ publish: number; consu
   const logger = createLogger({ service: 'bench', level: 'silent' });
   const bus = new EventBus({ redisUrl, logger, name: 'bench', maxLen: 1_000_000 });
   const events: Envelope[] = Array.from({ length: N }, (_, i) =>
-    newEvent('order.simulate', { order_id: `order-${i}`, next_status: 'confirmed' }, { source: 'bench' }),
+    newEvent('order.simulate', { order_id: `order-${i}`, next_status: ORDER_LIFECYCLE.simulated[0] }, { source: 'bench' }),
   );
   try {
     const publish = await perSecond(async () => {

@@ -1,4 +1,4 @@
-import { MenuResponse, OrderView, type MenuItem } from '@pizza/shared/contract';
+import { MenuResponse, ORDER_LIFECYCLE, OrderView, type MenuItem } from '@pizza/shared/contract';
 import type { HttpClient } from './http-client';
 import type { AcceptedOrder } from './orders';
 import type { PhaseResult } from './phase';
@@ -58,7 +58,7 @@ export async function everyOrderDelivered(
       );
       const status =
         answer.status === 200 ? OrderView.parse(JSON.parse(answer.body)).status : `HTTP ${answer.status}`;
-      if (status === 'delivered') continue;
+      if (status === ORDER_LIFECYCLE.happyPath.at(-1)) continue;
       stuck.push(`${order.id}: ${status}`);
       next.push(order);
     }

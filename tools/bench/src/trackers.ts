@@ -1,17 +1,10 @@
 import WebSocket from 'ws';
-import { TrackingMessage } from '@pizza/shared/contract';
+import { journeyText, LIFECYCLES, trackingJourney, TrackingMessage } from '@pizza/shared/contract';
 
 /** Every (status / delivery_status) step of an order, in the order a tracking client must see them. */
-export const FULL_JOURNEY = [
-  'created/-',
-  'confirmed/-',
-  'preparing/-',
-  'out_for_delivery/-',
-  'out_for_delivery/waiting',
-  'out_for_delivery/on_the_way',
-  'out_for_delivery/delivered',
-  'delivered/delivered',
-] as const;
+export const FULL_JOURNEY: readonly string[] = trackingJourney(LIFECYCLES).map((step) =>
+  journeyText(step, '-'),
+);
 const DONE = FULL_JOURNEY[FULL_JOURNEY.length - 1];
 
 /** What one tracker saw of one order. Times are `performance.now()` milliseconds of this process. */
@@ -32,10 +25,10 @@ export interface Tracked {
  */
 export function journeyProblem(seen: readonly string[]): string | undefined {
   if (seen.length === 0) return 'no push at all';
-  const first = FULL_JOURNEY.indexOf(seen[0] as (typeof FULL_JOURNEY)[number]);
+  const first = FULL_JOURNEY.indexOf(seen[0]!);
   if (first < 0) return `unknown step ${seen[0]}`;
   for (let i = 1; i < seen.length; i++) {
-    const at = FULL_JOURNEY.indexOf(seen[i] as (typeof FULL_JOURNEY)[number]);
+    const at = FULL_JOURNEY.indexOf(seen[i]!);
     const before = first + i - 1;
     if (at === before) return `duplicate ${seen[i]}`;
     if (at < before) return `out of order ${seen[i]} after ${seen[i - 1]}`;

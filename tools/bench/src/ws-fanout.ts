@@ -13,6 +13,7 @@
  */
 import { resolveRedis } from '@pizza/stack';
 import { UsageError } from '@pizza/shared';
+import { ORDER_LIFECYCLE } from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
 import { parseFanoutArgs, WS_USAGE } from './fanout/args';
 import { FanoutClients } from './fanout/clients';
@@ -24,6 +25,9 @@ import { renderFanout, writeFanout, type FanoutResult } from './fanout/report';
 import { machineInfo } from './machine';
 import { memory, ProcessSampler } from './sampler';
 import { summarize } from './stats';
+
+/** The first three statuses of the lifecycle: every tracker gets two updates, one paced, one in a burst. */
+const [first, second, third] = ORDER_LIFECYCLE.happyPath;
 
 const log = (msg: string) => process.stderr.write(`bench:ws: ${msg}\n`);
 
@@ -72,7 +76,7 @@ async function main(): Promise<number> {
     const rssAfter = memory(gw.pid)?.rss ?? Number.NaN;
     const clientRssAfter = process.memoryUsage().rss;
     log(`${connect.connected} connected in ${(connect.ms / 1000).toFixed(1)} s (${connect.failed} failed)`);
-    const tracked = [...clients.arrivalsOf('created').keys()];
+    const tracked = [...clients.arrivalsOf(first).keys()];
 
     const sampler = new ProcessSampler(
       () => [
@@ -82,8 +86,8 @@ async function main(): Promise<number> {
       250,
     );
     sampler.start();
-    const paced = await publishUpdates(bus, tracked, { from: 'created', to: 'confirmed' }, { rate });
-    const pacedAll = await clients.waitForArrivals('confirmed', tracked.length, 120_000);
+    const paced = await publishUpdates(bus, tracked, { from: first, to: second }, { rate });
+    const pacedAll = await clients.waitForArrivals(second, tracked.length, 120_000);
     const pacedCpu = sampler.stop();
     log(
       `paced: ${paced.ratePerSecond.toFixed(0)} updates/s published${pacedAll ? '' : ', some not received'}`,
@@ -97,10 +101,10 @@ async function main(): Promise<number> {
       250,
     );
     burstSampler.start();
-    const burst = await publishUpdates(bus, tracked, { from: 'confirmed', to: 'preparing' }, 'burst');
-    const burstAll = await clients.waitForArrivals('preparing', tracked.length, 120_000);
+    const burst = await publishUpdates(bus, tracked, { from: second, to: third }, 'burst');
+    const burstAll = await clients.waitForArrivals(third, tracked.length, 120_000);
     const burstCpu = burstSampler.stop();
-    const burstArrivals = [...clients.arrivalsOf('preparing').values()];
+    const burstArrivals = [...clients.arrivalsOf(third).values()];
     const burstDrainMs = burstArrivals.length
       ? Math.max(...burstArrivals) - Math.min(...burst.publishedAt.values())
       : Number.NaN;
@@ -119,15 +123,15 @@ async function main(): Promise<number> {
       paced: {
         rate,
         published: paced.ratePerSecond,
-        received: clients.arrivalsOf('confirmed').size,
-        latency: summarize(latencies(paced, clients.arrivalsOf('confirmed'))),
+        received: clients.arrivalsOf(second).size,
+        latency: summarize(latencies(paced, clients.arrivalsOf(second))),
         processes: pacedCpu,
       },
       burst: {
         published: burst.ratePerSecond,
-        received: clients.arrivalsOf('preparing').size,
+        received: clients.arrivalsOf(third).size,
         drainMs: burstDrainMs,
-        latency: summarize(latencies(burst, clients.arrivalsOf('preparing'))),
+        latency: summarize(latencies(burst, clients.arrivalsOf(third))),
         processes: burstCpu,
       },
       complete: pacedAll && burstAll,

@@ -1,11 +1,13 @@
-// ops/s of mongo-lite through the official driver: insertOne, findOneAndUpdate with a $gte guard, and a
-// two-write transaction (guarded stock decrement + order insert) via withTransaction.
+// ops/s of mongo-lite through the official driver: insertOne, findOneAndUpdate with a $gte guard, a find with
+// a projection (as the order path reads the menu), and a two-write transaction (guarded stock decrement +
+// order insert) via withTransaction.
 // The server runs as a child process (as resolveMongo starts it), so client and server do not share a CPU loop.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { MongoClient, type Collection } from 'mongodb';
+import { readUsage, usageSince, type ProcUsage } from './proc-usage';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -18,11 +20,17 @@ interface Result {
   p50: number;
   p99: number;
   retries?: number;
+  /** The server process's CPU time and write syscalls over the run (Linux only). */
+  server?: ProcUsage;
 }
 
-async function startServer(): Promise<{ uri: string; stop(): Promise<void> }> {
+async function startServer(): Promise<{ uri: string; pid: number; stop(): Promise<void> }> {
   const bin = path.join(__dirname, '..', 'bin', 'mongo-lite.js');
-  const child = spawn(process.execPath, [bin, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server alone.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, bin, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     if (line.includes('"listening"')) {
@@ -30,6 +38,7 @@ async function startServer(): Promise<{ uri: string; stop(): Promise<void> }> {
       child.stdout.resume();
       return {
         uri,
+        pid: child.pid ?? 0,
         stop: async () => {
           child.kill('SIGTERM');
           await once(child, 'exit');
@@ -40,8 +49,13 @@ async function startServer(): Promise<{ uri: string; stop(): Promise<void> }> {
   throw new Error('mongo-lite exited before listening');
 }
 
-async function measure(name: string, op: (worker: number, i: number) => Promise<void>): Promise<Result> {
+async function measure(
+  name: string,
+  serverPid: number,
+  op: (worker: number, i: number) => Promise<void>,
+): Promise<Result> {
   const latencies: number[] = [];
+  const before = readUsage(serverPid);
   const deadline = Date.now() + SECONDS * 1000;
   const started = process.hrtime.bigint();
   await Promise.all(
@@ -56,7 +70,8 @@ async function measure(name: string, op: (worker: number, i: number) => Promise<
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-  return { name, ops: latencies.length, seconds, p50: pct(0.5), p99: pct(0.99) };
+  const server = usageSince(serverPid, before);
+  return { name, ops: latencies.length, seconds, p50: pct(0.5), p99: pct(0.99), server };
 }
 
 function printTable(results: Result[]): void {
@@ -67,8 +82,19 @@ function printTable(results: Result[]): void {
     r.p50.toFixed(2),
     r.p99.toFixed(2),
     r.retries === undefined ? '' : String(r.retries),
+    r.server ? (r.server.cpuMicros / r.ops).toFixed(0) : '',
+    r.server ? (r.server.writeSyscalls / r.ops).toFixed(2) : '',
   ]);
-  const header = ['operation', 'ops', 'ops/s', 'p50 ms', 'p99 ms', 'txn retries'];
+  const header = [
+    'operation',
+    'ops',
+    'ops/s',
+    'p50 ms',
+    'p99 ms',
+    'txn retries',
+    'server CPU µs/op',
+    'server writes/op',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const fmt = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
@@ -91,13 +117,13 @@ async function main(): Promise<void> {
     const results: Result[] = [];
 
     results.push(
-      await measure('insertOne', async (w, i) => {
+      await measure('insertOne', server.pid, async (w, i) => {
         await orders.insertOne({ item: w, qty: i, at: new Date() });
       }),
     );
 
     results.push(
-      await measure('findOneAndUpdate ($gte guard, $inc)', async () => {
+      await measure('findOneAndUpdate ($gte guard, $inc)', server.pid, async () => {
         const _id = Math.floor(Math.random() * ITEMS);
         await items.findOneAndUpdate(
           { _id, stock: { $gte: 1 } },
@@ -107,9 +133,16 @@ async function main(): Promise<void> {
       }),
     );
 
+    results.push(
+      await measure('find ($in, projection)', server.pid, async () => {
+        const ids = [0, 1, 2].map(() => Math.floor(Math.random() * ITEMS));
+        await items.find({ _id: { $in: ids } }, { projection: { stock: 1 } }).toArray();
+      }),
+    );
+
     let attempts = 0;
     const sessions = Array.from({ length: CONCURRENCY }, () => client.startSession());
-    const txn = await measure('transaction (decrement + insert)', async (w, i) => {
+    const txn = await measure('transaction (decrement + insert)', server.pid, async (w, i) => {
       const session = sessions[w];
       if (!session) return;
       const _id = Math.floor(Math.random() * ITEMS);

@@ -49,6 +49,7 @@ export class Connection {
       this.close();
       return;
     }
+    const releaseReplies = messages.length > 1 ? this.holdReplies() : undefined;
     for (const msg of messages) {
       this.queue = this.queue
         .then(() => this.handle(msg))
@@ -57,6 +58,26 @@ export class Connection {
           this.close();
         });
     }
+    if (releaseReplies) void this.queue.then(releaseReplies);
+  }
+
+  /**
+   * Pipelined requests that arrived together are answered with one write(2) (the corked socket writes
+   * them as one writev) instead of one per reply. The hold ends when the last of them is answered or,
+   * should one wait (a lock, an awaitable hello), at the end of this event-loop turn, so no reply
+   * waits on another. Returns the release; each hold has its own, so nested holds stay balanced.
+   */
+  private holdReplies(): () => void {
+    this.socket.cork();
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      clearImmediate(atTurnEnd);
+      this.socket.uncork();
+    };
+    const atTurnEnd = setImmediate(release);
+    return release;
   }
 
   private send(buf: Buffer): void {

@@ -1,8 +1,22 @@
-import { deliveryRank, type DeliveryStatus, type OrderStatus } from '@pizza/shared/contract';
+import {
+  checkStep,
+  DELIVERY_LIFECYCLE,
+  LIFECYCLES,
+  simulatedAfter,
+  type DeliveryStatus,
+  type EventPayload,
+  type OrderStatus,
+  type Rejection,
+  type SimulatedDeliveryStatus,
+} from '@pizza/shared/contract';
 
 /**
- * The delivery's rules, pure: when a delivery is created, and how its status may move.
- * waiting → on_the_way → delivered, one step at a time, never back.
+ * Where a delivery changes status. The delivery is a decider, pure, with time coming in on each command:
+ * `decide(command, state)` answers with the events that happen or a rejection, and `evolve(state, event)` is
+ * the state after one event. Every way a status changes is one command:
+ * - StartDelivery:        no delivery yet for the order → waiting, and the simulator is asked for the next step;
+ * - ApplySimulatedStatus: one happy-path step the simulator drives (on_the_way, delivered), never back.
+ * Which steps exist, and which are allowed, is the lifecycle in shared/src/contract/lifecycle.ts.
  */
 export interface Delivery {
   id: string;
@@ -14,59 +28,90 @@ export interface Delivery {
   history: { status: DeliveryStatus; at: Date }[];
 }
 
-/** A status a delivery can move to: every one but the first. */
-export type LaterStatus = Exclude<DeliveryStatus, 'waiting'>;
+/** Null: the order has no delivery yet. */
+export type DeliveryState = Delivery | null;
+export const initialState = (): DeliveryState => null;
 
-/** The one status each status may move to. */
-export const NEXT_STATUS: Readonly<Record<DeliveryStatus, LaterStatus | null>> = {
-  waiting: 'on_the_way',
-  on_the_way: 'delivered',
-  delivered: null,
+export type DeliveryCommand =
+  | { type: 'StartDelivery'; now: Date; delivery: { id: string; orderId: string; address: string } }
+  | { type: 'ApplySimulatedStatus'; now: Date; status: SimulatedDeliveryStatus };
+
+type Published<T extends 'delivery.created' | 'delivery.status_changed' | 'delivery.simulate'> = {
+  type: T;
+  data: EventPayload<T>;
 };
+export type DeliveryEvent =
+  Published<'delivery.created'> | Published<'delivery.status_changed'> | Published<'delivery.simulate'>;
 
-/** The one status a delivery must be in to move to `status`; null for the first status. */
-export function previousStatus(status: DeliveryStatus): DeliveryStatus | null {
-  return (Object.keys(NEXT_STATUS) as DeliveryStatus[]).find((s) => NEXT_STATUS[s] === status) ?? null;
-}
-
-/** A delivery is created when its order goes out for delivery, and only then. */
+/** A delivery starts when its order reaches this status, and only then. */
 export function startsDelivery(orderStatus: OrderStatus): boolean {
-  return orderStatus === 'out_for_delivery';
+  return orderStatus === LIFECYCLES.deliveryStartsAt;
 }
 
-export function newDelivery(input: { id: string; orderId: string; address: string; now: Date }): Delivery {
-  return {
-    id: input.id,
-    orderId: input.orderId,
-    status: 'waiting',
-    address: input.address,
-    createdAt: input.now,
-    updatedAt: input.now,
-    history: [{ status: 'waiting', at: input.now }],
+export function decide(command: DeliveryCommand, state: DeliveryState): DeliveryEvent[] | Rejection {
+  if (command.type === 'StartDelivery') return state ? { rejected: 'stale' } : started(command);
+  if (!state) return { rejected: 'not_allowed' };
+  const rejected = checkStep<DeliveryStatus>(DELIVERY_LIFECYCLE, state.status, command.status);
+  if (rejected) return { rejected };
+  const { id: delivery_id, orderId: order_id, status: from } = state;
+  const at = command.now.toISOString();
+  const changed: DeliveryEvent = {
+    type: 'delivery.status_changed',
+    data: { delivery_id, order_id, from, status: command.status, at },
   };
+  return [changed, ...simulationAfter(state, command.status)];
 }
 
-export type TransitionDecision =
-  | {
-      kind: 'apply';
-      from: DeliveryStatus;
-      to: DeliveryStatus;
-      at: Date;
-      next: LaterStatus | null;
-    }
-  | { kind: 'ignore'; reason: 'repeated' | 'backwards' | 'skipping' };
-
-/** What a reported status does to a delivery in `current`: the one next step applies; anything else is ignored. */
-export function decideTransition(
-  current: DeliveryStatus,
-  requested: DeliveryStatus,
-  now: Date,
-): TransitionDecision {
-  if (requested === current) return { kind: 'ignore', reason: 'repeated' };
-  if (deliveryRank(requested) < deliveryRank(current)) return { kind: 'ignore', reason: 'backwards' };
-  if (NEXT_STATUS[current] !== requested) return { kind: 'ignore', reason: 'skipping' };
-  return { kind: 'apply', from: current, to: requested, at: now, next: NEXT_STATUS[requested] };
+export function evolve(state: DeliveryState, event: DeliveryEvent): DeliveryState {
+  if (event.type === 'delivery.created') {
+    const { delivery_id, order_id, status, address } = event.data;
+    const at = new Date(event.data.at);
+    return {
+      id: delivery_id,
+      orderId: order_id,
+      status,
+      address,
+      createdAt: at,
+      updatedAt: at,
+      history: [{ status, at }],
+    };
+  }
+  if (!state || event.type === 'delivery.simulate') return state;
+  const { status } = event.data;
+  const at = new Date(event.data.at);
+  return { ...state, status, updatedAt: at, history: [...state.history, { status, at }] };
 }
 
-/** The step the simulator is asked for right after the delivery is created. */
-export const FIRST_STEP = 'on_the_way' as const;
+/** Folds events over one loaded state. */
+export function evolveAll(state: DeliveryState, events: readonly DeliveryEvent[]): DeliveryState {
+  return events.reduce(evolve, state);
+}
+
+function started({ delivery, now }: Extract<DeliveryCommand, { type: 'StartDelivery' }>): DeliveryEvent[] {
+  const status = DELIVERY_LIFECYCLE.happyPath[0];
+  const created: DeliveryEvent = {
+    type: 'delivery.created',
+    data: {
+      delivery_id: delivery.id,
+      order_id: delivery.orderId,
+      status,
+      address: delivery.address,
+      at: now.toISOString(),
+    },
+  };
+  return [created, ...simulationAfter({ id: delivery.id, orderId: delivery.orderId }, status)];
+}
+
+function simulationAfter(
+  delivery: Pick<Delivery, 'id' | 'orderId'>,
+  status: DeliveryStatus,
+): DeliveryEvent[] {
+  const next = simulatedAfter(DELIVERY_LIFECYCLE, status);
+  if (next === null) return [];
+  return [
+    {
+      type: 'delivery.simulate',
+      data: { delivery_id: delivery.id, order_id: delivery.orderId, next_status: next },
+    },
+  ];
+}

@@ -50,33 +50,30 @@ export function deliveryStore(db: Db) {
       return (await addresses.findOne({ _id: orderId }, { session }))?.address;
     },
 
-    async findById(session: ClientSession, id: string): Promise<Delivery | undefined> {
+    async findById(session: ClientSession, id: string): Promise<Delivery | null> {
       const doc = await deliveries.findOne({ _id: id }, { session });
-      return doc ? fromDoc(doc) : undefined;
+      return doc ? fromDoc(doc) : null;
     },
 
-    async insert(session: ClientSession, delivery: Delivery): Promise<void> {
-      await deliveries.insertOne(toDoc(delivery), { session });
+    async findByOrder(session: ClientSession, orderId: string): Promise<Delivery | null> {
+      const doc = await deliveries.findOne({ order_id: orderId }, { session });
+      return doc ? fromDoc(doc) : null;
     },
 
     /**
-     * Moves the status of the delivery `id` of order `orderId` only if it is still `from`: returns false when
-     * there is no such delivery or it is in another status.
+     * Saves `next`: inserts a new delivery (the unique index keeps one per order), or replaces `previous` if
+     * it is still in the status it was loaded in; throws otherwise.
      */
-    async moveStatus(
-      session: ClientSession,
-      target: { id: string; orderId: string },
-      step: { from: DeliveryStatus; to: DeliveryStatus; at: Date },
-    ) {
-      const result = await deliveries.updateOne(
-        { _id: target.id, order_id: target.orderId, status: step.from },
-        {
-          $set: { status: step.to, updated_at: step.at },
-          $push: { history: { status: step.to, at: step.at } },
-        },
-        { session },
-      );
-      return result.modifiedCount === 1;
+    async save(session: ClientSession, previous: Delivery | null, next: Delivery): Promise<void> {
+      if (!previous) {
+        await deliveries.insertOne(toDoc(next), { session });
+        return;
+      }
+      const result = await deliveries.replaceOne({ _id: previous.id, status: previous.status }, toDoc(next), {
+        session,
+      });
+      // Unreachable inside a snapshot transaction (a concurrent change is a write conflict, retried); kept as a guard.
+      if (result.matchedCount !== 1) throw new Error(`delivery ${previous.id} changed since it was loaded`);
     },
   };
 }

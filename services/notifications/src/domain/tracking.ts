@@ -1,41 +1,22 @@
-import type { DeliveryStatus, Envelope, EventType, OrderStatus, StatusMessage } from '@pizza/shared/contract';
+import {
+  LIFECYCLES,
+  trackingRanks,
+  type DeliveryStatus,
+  type Envelope,
+  type EventType,
+  type OrderStatus,
+  type StatusMessage,
+} from '@pizza/shared/contract';
 
 /**
  * What the gateway remembers of an order, and how events move it. Pure: no Redis, no sockets.
  *
- * Every state an order goes through has a rank, in the order a client should see them. An update applies
- * only if it moves the rank forward (never backwards, never twice), and only once the state it follows
- * has been reached (`requires`), so a client never sees a step skipped when events of one order arrive out
- * of order across streams or replicas.
+ * Every state an order goes through has a rank, in the order a client should see them (derived from the
+ * lifecycles: created 10 … delivered 80, cancelled 90). An update applies only if it moves the rank forward
+ * (never backwards, never twice), and only once the state it follows has been reached (`requires`), so a
+ * client never sees a step skipped when events of one order arrive out of order across streams or replicas.
  */
-export const RANK = {
-  created: 10,
-  confirmed: 20,
-  preparing: 30,
-  out_for_delivery: 40,
-  delivery_waiting: 50,
-  delivery_on_the_way: 60,
-  delivery_delivered: 70,
-  delivered: 80,
-  cancelled: 90,
-} as const;
-
-const orderRank: Record<OrderStatus, { rank: number; requires: number }> = {
-  created: { rank: RANK.created, requires: 0 },
-  confirmed: { rank: RANK.confirmed, requires: RANK.created },
-  preparing: { rank: RANK.preparing, requires: RANK.confirmed },
-  out_for_delivery: { rank: RANK.out_for_delivery, requires: RANK.preparing },
-  // The order is delivered once its delivery is: that is the step before.
-  delivered: { rank: RANK.delivered, requires: RANK.delivery_delivered },
-  // Cancellable from created or confirmed: it needs only the order to be known.
-  cancelled: { rank: RANK.cancelled, requires: RANK.created },
-};
-
-const deliveryRank: Record<DeliveryStatus, { rank: number; requires: number }> = {
-  waiting: { rank: RANK.delivery_waiting, requires: RANK.out_for_delivery },
-  on_the_way: { rank: RANK.delivery_on_the_way, requires: RANK.delivery_waiting },
-  delivered: { rank: RANK.delivery_delivered, requires: RANK.delivery_on_the_way },
-};
+const RANKS = trackingRanks(LIFECYCLES);
 
 /** The cached fields an update sets. `delivery_status` null is stored as ''. */
 export interface UpdateFields {
@@ -87,8 +68,8 @@ function update(
 /** order.created makes the order known: status created, no delivery yet, and the token hash to check. */
 export function orderCreatedUpdate(event: Of<'order.created'>): TrackingUpdate {
   const p = event.payload;
-  return update(event, p.order_id, orderRank.created, {
-    status: 'created',
+  return update(event, p.order_id, RANKS.order[p.status], {
+    status: p.status,
     delivery_status: '',
     token_hash: p.token_hash,
     at: p.created_at,
@@ -97,22 +78,22 @@ export function orderCreatedUpdate(event: Of<'order.created'>): TrackingUpdate {
 
 export function orderStatusChangedUpdate(event: Of<'order.status_changed'>): TrackingUpdate {
   const p = event.payload;
-  return update(event, p.order_id, orderRank[p.status], { status: p.status, at: p.at });
+  return update(event, p.order_id, RANKS.order[p.status], { status: p.status, at: p.at });
 }
 
 export function orderCancelledUpdate(event: Of<'order.cancelled'>): TrackingUpdate {
   const p = event.payload;
-  return update(event, p.order_id, orderRank.cancelled, { status: 'cancelled', at: p.at });
+  return update(event, p.order_id, RANKS.order[p.status], { status: p.status, at: p.at });
 }
 
 export function deliveryCreatedUpdate(event: Of<'delivery.created'>): TrackingUpdate {
   const p = event.payload;
-  return update(event, p.order_id, deliveryRank.waiting, { delivery_status: 'waiting', at: p.at });
+  return update(event, p.order_id, RANKS.delivery[p.status], { delivery_status: p.status, at: p.at });
 }
 
 export function deliveryStatusChangedUpdate(event: Of<'delivery.status_changed'>): TrackingUpdate {
   const p = event.payload;
-  return update(event, p.order_id, deliveryRank[p.status], { delivery_status: p.status, at: p.at });
+  return update(event, p.order_id, RANKS.delivery[p.status], { delivery_status: p.status, at: p.at });
 }
 
 export function toStatusMessage(state: TrackingState): StatusMessage {

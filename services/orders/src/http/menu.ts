@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { MenuResponse } from '@pizza/shared/contract';
-import type { OrdersContext } from '../store/context';
+import type { OrdersContext } from '../application/context';
 import { listMenu } from '../store/menu';
 
 export function menuRoutes(ctx: OrdersContext): Router {

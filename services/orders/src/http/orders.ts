@@ -2,11 +2,13 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ValidationError, zodDetails } from '@pizza/shared';
 import { CreateOrderRequest } from '@pizza/shared/contract';
+import { changeOrderStatus } from '../application/change-order-status';
+import type { OrdersContext } from '../application/context';
+import { placeOrder } from '../application/place-order';
+import { readOrder } from '../application/read-order';
 import { IDEMPOTENCY_KEY_MAX } from '../domain/idempotency';
-import type { OrdersContext } from '../store/context';
-import { cancelOrder } from '../store/cancel-order';
-import { placeOrder } from '../store/place-order';
-import { readOrder } from '../store/read-order';
+import { toOrderView } from '../domain/order-view';
+import { IdempotencyKeyReusedError, NotCancellableError, OutOfStockError } from '../errors';
 import { jsonBody } from './body';
 import type { OrderLimits } from './limits';
 
@@ -30,6 +32,16 @@ const tokenOf = (req: Request): string => {
 
 const idOf = (params: Record<string, unknown>): string => (typeof params.id === 'string' ? params.id : '');
 
+/** Counts a refused order request by its reason, and passes the error on. */
+function countRefusal(ctx: OrdersContext): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof ValidationError) ctx.metrics.rejected.inc({ reason: 'validation' });
+    if (error instanceof OutOfStockError) ctx.metrics.rejected.inc({ reason: 'out_of_stock' });
+    if (error instanceof IdempotencyKeyReusedError) ctx.metrics.rejected.inc({ reason: 'idempotency_reuse' });
+    throw error;
+  };
+}
+
 export function ordersRoutes(ctx: OrdersContext, limits: OrderLimits): Router {
   const router = Router();
 
@@ -46,7 +58,7 @@ export function ordersRoutes(ctx: OrdersContext, limits: OrderLimits): Router {
       ctx.metrics.rejected.inc({ reason: 'validation' });
       throw new ValidationError('Invalid order', zodDetails(body.error));
     }
-    const { order, replayed } = await placeOrder(ctx, body.data, key.data);
+    const { order, replayed } = await placeOrder(ctx, body.data, key.data).catch(countRefusal(ctx));
     if (replayed) res.set('Idempotent-Replayed', 'true');
     res.status(201).location(`/api/v1/orders/${order.id}`).json(order);
   });
@@ -56,7 +68,10 @@ export function ordersRoutes(ctx: OrdersContext, limits: OrderLimits): Router {
   });
 
   router.post('/orders/:id/cancel', limits.tokenFailures, async (req, res) => {
-    res.json(await cancelOrder(ctx, idOf(req.params), tokenOf(req)));
+    const cancel = { type: 'CancelOrder' } as const;
+    const outcome = await changeOrderStatus(ctx, idOf(req.params), cancel, { token: tokenOf(req) });
+    if (outcome.kind === 'rejected') throw new NotCancellableError(outcome.order.status);
+    res.json(toOrderView(outcome.order));
   });
 
   return router;

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import helmet from 'helmet';
 import type Redis from 'ioredis';
-import type { OrdersContext } from '../store/context';
+import type { OrdersContext } from '../application/context';
 import { adminRoutes } from './admin';
 import { docsRoutes } from './docs';
 import type { OrderLimits } from './limits';

@@ -1,45 +1,29 @@
 import type { ClientSession } from 'mongodb';
-import type { DeliverySummary } from '../domain/delivery';
 import type { Order } from '../domain/order';
-import type { OrderStatus } from '@pizza/shared/contract';
 import type { Collections } from './collections';
 
-/** The `orders` collection: every write is guarded by the status it expects. */
-
-export async function insertOrder(c: Collections, session: ClientSession, order: Order): Promise<void> {
-  await c.orders.insertOne(order, { session });
-}
+/** The `orders` collection: loads an order, saves it whole. */
 
 export async function findOrder(c: Collections, id: string, session?: ClientSession): Promise<Order | null> {
   return c.orders.findOne({ _id: id }, session ? { session } : {});
 }
 
-/** Moves the order from `from` to `to` and appends to its timeline; throws if it was not in `from`. */
-export async function saveTransition(
+/**
+ * Saves `next`: inserts a new order, or replaces `previous` if it is still what was loaded (its status and
+ * its last change); throws otherwise.
+ */
+export async function saveOrder(
   c: Collections,
   session: ClientSession,
-  change: { orderId: string; from: OrderStatus; to: OrderStatus; at: Date },
+  previous: Order | null,
+  next: Order,
 ): Promise<void> {
-  const result = await c.orders.updateOne(
-    { _id: change.orderId, status: change.from },
-    {
-      $set: { status: change.to, updated_at: change.at },
-      $push: { timeline: { status: change.to, at: change.at } },
-    },
-    { session },
-  );
+  if (!previous) {
+    await c.orders.insertOne(next, { session });
+    return;
+  }
+  const loaded = { _id: previous._id, status: previous.status, updated_at: previous.updated_at };
+  const result = await c.orders.replaceOne(loaded, next, { session });
   // Unreachable inside a snapshot transaction (a concurrent change is a write conflict, retried); kept as a guard.
-  if (result.matchedCount !== 1) throw new Error(`order ${change.orderId} was not ${change.from}`);
-}
-
-export async function saveDelivery(
-  c: Collections,
-  session: ClientSession,
-  change: { orderId: string; delivery: DeliverySummary; at: Date },
-): Promise<void> {
-  await c.orders.updateOne(
-    { _id: change.orderId },
-    { $set: { delivery: change.delivery, updated_at: change.at } },
-    { session },
-  );
+  if (result.matchedCount !== 1) throw new Error(`order ${previous._id} changed since it was loaded`);
 }

@@ -43,21 +43,3 @@ export const customer = { name: 'Ada Lovelace', address: '12 Analytical Row' };
 export function orderRequest(...lines: [string, number][]) {
   return { items: lines.map(([item_id, quantity]) => ({ item_id, quantity })), customer };
 }
-
-/** Reads a counter's value (summed over labels that match) from the Prometheus text. */
-export async function metricValue(
-  base: string,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const match = /^([a-z_]+)(\{[^}]*\})? ([0-9.eE+-]+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const set = match[2] ?? '';
-    if (Object.entries(labels).every(([k, v]) => set.includes(`${k}="${v}"`))) sum += Number(match[3]);
-  }
-  return sum;
-}

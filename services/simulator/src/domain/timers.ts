@@ -1,13 +1,19 @@
-import type { EventPayload } from '@pizza/shared/contract';
+import {
+  ORDER_LIFECYCLE,
+  type EventPayload,
+  type SimulatedDeliveryStatus,
+  type SimulatedOrderStatus,
+} from '@pizza/shared/contract';
 
 /**
  * Pure rules of the simulator's timers. A timer id names the step it will take, so asking twice for the
  * same step (a redelivered simulate event) schedules one timer.
  */
-export type OrderStep = EventPayload<'order.simulate'>['next_status'];
-export type DeliveryStep = EventPayload<'delivery.simulate'>['next_status'];
+export type OrderStep = SimulatedOrderStatus;
+export type DeliveryStep = SimulatedDeliveryStatus;
 
-export const ORDER_STEPS: readonly OrderStep[] = ['confirmed', 'preparing', 'out_for_delivery'];
+/** The order steps the simulator drives (the lifecycle's), each a timer of its own. */
+export const ORDER_STEPS: readonly OrderStep[] = ORDER_LIFECYCLE.simulated;
 
 export function orderTimerId(orderId: string, next: OrderStep): string {
   return `order:${orderId}:${next}`;

@@ -11,7 +11,7 @@
  * `timestamp` is set at firing time, formatted by the caller (due times are judged on the Redis clock).
  *
  * The scripts assume a single Redis (or a primary with replicas), not Redis Cluster: fire_due_timers writes
- * each due timer's fired marker (ARGV[3] .. id) without it being declared in KEYS, since which timers are
+ * each due timer's fired marker (ARGV[2] .. id) without it being declared in KEYS, since which timers are
  * due is known only inside the script. Under Cluster every key would need one hash slot (a `{sim}` hash tag).
  */
 
@@ -20,8 +20,10 @@
  * KEYS[1] due set (zset: score = due time in ms on the Redis clock, member = timer id)
  * KEYS[2] timer entries (hash: field = timer id, value = JSON {stream, fields = [k1, v1, …]})
  * KEYS[3] this timer's fired marker     KEYS[4] the order's cancellation marker
- * ARGV[1] timer id, ARGV[2] delay in ms, ARGV[3] the entry JSON
+ * ARGV[1] timer id, ARGV[2] delay in ms, ARGV[3] the entry JSON, ARGV[4] the wake-up channel
  * Returns 1 scheduled, 0 already pending or fired, -1 the order was cancelled.
+ * A scheduled timer is announced on the wake-up channel (its delay as the message), so idle replicas sleeping
+ * until their next due timer look again: in the same command, so it costs no extra round trip.
  */
 export const SCHEDULE_TIMER = `
 if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
@@ -30,14 +32,16 @@ local t = redis.call('TIME')
 local due = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2])
 if redis.call('ZADD', KEYS[1], 'NX', due, ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[2])
 return 1
 `;
 
 /**
  * fire_due_timers: pop up to ARGV[1] due timers and XADD their entries, atomically.
  * KEYS[1] due set, KEYS[2] timer entries, KEYS[3..] the streams a timer may write to (anything else is dropped)
- * ARGV[1] batch size, ARGV[2] stream MAXLEN (approximate), ARGV[3] fired-marker key prefix,
- * ARGV[4] fired-marker TTL in seconds, ARGV[5] the firing time (ISO 8601) that becomes each event's `timestamp`
+ * ARGV[1] batch size, ARGV[2] fired-marker key prefix, ARGV[3] fired-marker TTL in seconds,
+ * ARGV[4] the firing time (ISO 8601) that becomes each event's `timestamp`.
+ * No MAXLEN on the XADD: the bus's trimmer trims these streams, and only below what every group acknowledged.
  * Returns {timers popped, events written, ms until the next timer is due or -1 when none is pending}.
  * The fired marker (a key per timer, with a TTL) makes a simulate event redelivered after its timer fired
  * a no-op instead of a second firing.
@@ -56,15 +60,15 @@ for _, id in ipairs(due) do
     if allowed[entry.stream] then
       local fields = entry.fields
       for i = 1, #fields - 1, 2 do
-        if fields[i] == 'timestamp' then fields[i + 1] = ARGV[5] end
+        if fields[i] == 'timestamp' then fields[i + 1] = ARGV[4] end
       end
-      redis.call('XADD', entry.stream, 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
+      redis.call('XADD', entry.stream, '*', unpack(fields))
       written = written + 1
     end
   end
   redis.call('ZREM', KEYS[1], id)
   redis.call('HDEL', KEYS[2], id)
-  redis.call('SET', ARGV[3] .. id, '1', 'EX', tonumber(ARGV[4]))
+  redis.call('SET', ARGV[2] .. id, '1', 'EX', tonumber(ARGV[3]))
 end
 local nextDue = -1
 local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')

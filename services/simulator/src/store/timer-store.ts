@@ -9,6 +9,8 @@ export const TIMER_KEYS = {
   entries: 'sim:timers:entries',
   firedPrefix: 'sim:timers:fired:',
   cancelledPrefix: 'sim:cancelled:',
+  /** Pub/Sub channel: the delay in ms of each timer scheduled, so every replica's loop wakes in time. */
+  scheduledChannel: 'sim:timers:scheduled',
 } as const;
 
 /** How long a fired timer and a cancelled order are remembered: far beyond any redelivery window. */
@@ -34,7 +36,7 @@ export class TimerStore {
 
   constructor(
     private readonly redis: Redis,
-    private readonly options: { maxLen: number; clock?: () => Date },
+    private readonly options: { clock?: () => Date } = {},
   ) {
     this.scheduleTimer = defineScript(redis, { name: 'schedule_timer', lua: SCHEDULE_TIMER, reply: z.number() });
     this.fireDueTimers = defineScript(redis, {
@@ -64,7 +66,7 @@ export class TimerStore {
         TIMER_KEYS.firedPrefix + timer.id,
         TIMER_KEYS.cancelledPrefix + timer.orderId,
       ],
-      [timer.id, timer.delayMs, entry],
+      [timer.id, timer.delayMs, entry, TIMER_KEYS.scheduledChannel],
     );
     return result === 1 ? 'scheduled' : result === -1 ? 'cancelled' : 'duplicate';
   }
@@ -74,7 +76,7 @@ export class TimerStore {
     const firedAt = (this.options.clock?.() ?? new Date()).toISOString();
     const [popped, written, nextDue] = await this.fireDueTimers(
       [TIMER_KEYS.due, TIMER_KEYS.entries, ...TARGET_STREAMS],
-      [batchSize, this.options.maxLen, TIMER_KEYS.firedPrefix, MEMORY_TTL_SECONDS, firedAt],
+      [batchSize, TIMER_KEYS.firedPrefix, MEMORY_TTL_SECONDS, firedAt],
     );
     return { popped, written, nextDueInMs: nextDue < 0 ? undefined : nextDue };
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { fieldsToList, newEvent, toStreamFields } from '@pizza/shared';
+import { fieldsToList, newEvent, ORDER_LIFECYCLE, toStreamFields } from '@pizza/shared';
 
 /**
  * The ceiling of the event bus: raw ioredis on the same Redis, no envelope checks, no handlers. The same
@@ -21,7 +21,11 @@ export async function measureRawRedis(redisUrl: string, events = 20_000): Promis
   try {
     const fields = fieldsToList(
       toStreamFields(
-        newEvent('order.simulate', { order_id: randomUUID(), next_status: 'confirmed' }, { source: 'bench' }),
+        newEvent(
+          'order.simulate',
+          { order_id: randomUUID(), next_status: ORDER_LIFECYCLE.simulated[0] },
+          { source: 'bench' },
+        ),
       ),
     );
     let started = performance.now();

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import {
   createLogger,
+  FIRST_ORDER_STATUS,
   EventBus,
   GROUPS,
   newEvent,
@@ -37,7 +38,7 @@ function created(orderId: string): Envelope {
     'order.created',
     {
       order_id: orderId,
-      status: 'created',
+      status: FIRST_ORDER_STATUS,
       items: [{ item_id: 'margherita', name: 'Margherita', quantity: 1, unit_price: 899 }],
       total: 899,
       customer: { name: 'Fan-out Bench', address: '1 Loopback Lane' },

@@ -133,7 +133,9 @@ export const connectionStatus: Handler = () => ({
 export const whatsmyuri: Handler = () => ({ you: '127.0.0.1', ok: 1 });
 
 /** A zero signature: no keys, since the server has no authentication. */
+// Unsigned (no keys): the same zero signature on every reply, built once. BSON values are only read.
+const NO_SIGNATURE = { hash: new Binary(Buffer.alloc(20)), keyId: Long.fromNumber(0) };
+
 export function clusterTimeDoc(state: ServerState): Doc {
-  const ts = state.clusterTime();
-  return { clusterTime: ts, signature: { hash: new Binary(Buffer.alloc(20)), keyId: Long.fromNumber(0) } };
+  return { clusterTime: state.clusterTime(), signature: NO_SIGNATURE };
 }

@@ -36,22 +36,32 @@ export class Txn implements LockOwner {
   readonly writes = new Map<Collection, Map<string, Pending>>();
   readonly startedAt = Date.now();
   state: 'active' | 'committed' | 'aborted' = 'active';
-  readonly done: Promise<void>;
-  private resolveDone: () => void = () => undefined;
+  // Made only when a write waits on this transaction: most never meet a waiter.
+  private donePromise: Promise<void> | undefined;
+  private resolveDone: (() => void) | undefined;
 
   constructor(
     readonly snapshot: number,
     readonly autocommit: boolean,
-  ) {
-    this.done = new Promise((resolve) => {
-      this.resolveDone = resolve;
-    });
+  ) {}
+
+  /** Settles once the transaction has committed or aborted. */
+  get done(): Promise<void> {
+    if (!this.donePromise) {
+      this.donePromise =
+        this.state === 'active'
+          ? new Promise((resolve) => {
+              this.resolveDone = resolve;
+            })
+          : Promise.resolve();
+    }
+    return this.donePromise;
   }
 
   /** Called by the engine once the transaction has committed or aborted. */
   settle(state: 'committed' | 'aborted'): void {
     this.state = state;
-    this.resolveDone();
+    this.resolveDone?.();
   }
 
   pendingDoc(coll: Collection, key: string): Doc | null | undefined {

@@ -1,20 +1,53 @@
 // The one place that talks to mingo: filters, sort/skip/limit/projection, update operators and
 // aggregation pipelines. mingo's loose types stay behind these functions.
 //
-// Speed: mingo's convenience entry points copy its whole operator registry on every call, which
-// dominated the cost of a write. Filters are compiled against a small query-only context, and update
-// operators are applied directly; the full registry is used only where expressions can appear
-// ($expr, projections, pipelines, positional updates).
-import { Context, Query, aggregate, find, ProcessingMode } from 'mingo';
+// Speed: mingo copies its operator registry for every query it is given plain options for, which
+// dominated the cost of a write. Every query and pipeline here runs on options built once
+// (mingo-options.ts): filters on a small query-only context, and the full registry only where
+// expressions can appear ($expr, projections, pipelines). Update operators are applied directly.
+import { Context, ProcessingMode } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
+import * as accumulatorOperators from 'mingo/operators/accumulator';
+import * as expressionOperators from 'mingo/operators/expression';
+import * as pipelineOperators from 'mingo/operators/pipeline';
 import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import * as updateOperators from 'mingo/operators/update';
-import { Query as BaseQuery } from 'mingo/query';
+import * as windowOperators from 'mingo/operators/window';
+import { Query } from 'mingo/query';
 import { update as updaterUpdate, type Modifier } from 'mingo/updater';
 import { canonical, cloneDoc, isPlainObject, type Doc } from '../bson';
 import { MongoError, asMongoError } from '../errors';
+import { prebuiltOptions } from './mingo-options';
 
 const QUERY_CONTEXT = Context.init({ query: queryOperators, projection: projectionOperators });
+const FULL_CONTEXT = Context.init({
+  accumulator: accumulatorOperators,
+  expression: expressionOperators,
+  pipeline: pipelineOperators,
+  projection: projectionOperators,
+  query: queryOperators,
+  window: windowOperators,
+});
+
+/** The collection resolver of the pipeline running now ($lookup, $unionWith); pipelines run synchronously. */
+let resolveCollection: (name: string) => Doc[] = () => [];
+const collectionResolver = (name: string): Doc[] => resolveCollection(name).map(cloneDoc);
+
+const QUERY_OPTIONS = prebuiltOptions(QUERY_CONTEXT, { scriptEnabled: false });
+const EXPRESSION_OPTIONS = prebuiltOptions(FULL_CONTEXT, { scriptEnabled: false });
+const PIPELINE_OPTIONS = {
+  readOnly: prebuiltOptions(FULL_CONTEXT, {
+    scriptEnabled: false,
+    processingMode: ProcessingMode.CLONE_OFF,
+    collectionResolver,
+  }),
+  cloningInput: prebuiltOptions(FULL_CONTEXT, {
+    scriptEnabled: false,
+    processingMode: ProcessingMode.CLONE_INPUT,
+    collectionResolver,
+  }),
+};
 
 type UpdateOperator = (expr: Doc, arrayFilters?: Doc[]) => (obj: Doc) => string[];
 const UPDATE_OPERATORS = updateOperators as unknown as Record<string, UpdateOperator>;
@@ -31,10 +64,9 @@ function mentions(value: unknown, names: ReadonlySet<string>): boolean {
 
 const NEEDS_EXPRESSIONS = new Set(['$expr', '$where', '$jsonSchema', '$function']);
 
-function query(filter: Doc): Query | BaseQuery {
-  return mentions(filter, NEEDS_EXPRESSIONS)
-    ? new Query(filter, { scriptEnabled: false })
-    : new BaseQuery(filter, { context: QUERY_CONTEXT, scriptEnabled: false });
+function query(filter: Doc, projecting = false): Query {
+  const needsExpressions = projecting || mentions(filter, NEEDS_EXPRESSIONS);
+  return new Query(filter, needsExpressions ? EXPRESSION_OPTIONS : QUERY_OPTIONS);
 }
 
 export function compileFilter(filter: Doc): Matcher {
@@ -70,9 +102,7 @@ export function findDocs(docs: Doc[], filter: Doc, shape: FindShape): Doc[] {
   const sort = sortSpec(shape.sort);
   if (Object.keys(filter).length === 0 && !shape.skip && !shape.limit && !sort && !projection) return docs;
   try {
-    const cursor = projection
-      ? find(docs, filter, projection, { scriptEnabled: false })
-      : query(filter).find<Doc>(docs);
+    const cursor = query(filter, projection !== undefined).find<Doc>(docs, projection);
     if (sort) cursor.sort(sort);
     if (shape.skip) cursor.skip(shape.skip);
     if (shape.limit) cursor.limit(shape.limit);
@@ -103,14 +133,16 @@ export function runPipeline(docs: Doc[], pipeline: Doc[], resolve: (coll: string
       throw new MongoError('BadValue', `${op} is not supported by this server`);
   }
   const readOnly = pipeline.every((s) => NON_MUTATING.has(Object.keys(s)[0] ?? ''));
+  const previous = resolveCollection;
+  resolveCollection = resolve;
   try {
-    return aggregate(docs, pipeline, {
-      processingMode: readOnly ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT,
-      scriptEnabled: false,
-      collectionResolver: (name: string) => resolve(name).map(cloneDoc),
-    }) as Doc[];
+    return new Aggregator(pipeline, readOnly ? PIPELINE_OPTIONS.readOnly : PIPELINE_OPTIONS.cloningInput).run(
+      docs,
+    ) as Doc[];
   } catch (err) {
     throw asMongoError(err);
+  } finally {
+    resolveCollection = previous;
   }
 }
 

@@ -127,12 +127,13 @@ async function tryMemoryServer(dbpath: string | undefined): Promise<MongoInstanc
   };
 }
 
-/** mongo-lite in a child process on a port it picks itself; stop() sends SIGTERM, then SIGKILL. */
+/** mongo-lite in a child process, on a port it picks itself unless given one; stop() sends SIGTERM, then SIGKILL. */
 export async function startMongoLite(
-  options: { dbpath?: string } = {},
+  options: { dbpath?: string; port?: number } = {},
 ): Promise<MongoInstance & { pid: number | undefined }> {
   const bin = join(dirname(require.resolve('mongo-lite/package.json')), 'bin', 'mongo-lite.js');
-  const args = [bin, '--port', '0', '--exit-with-parent'];
+  // A fixed port lets a fault test restart it where the services expect it.
+  const args = [bin, '--port', String(options.port ?? 0), '--exit-with-parent'];
   if (options.dbpath) args.push('--dbpath', options.dbpath);
   const handle = spawnChild(process.execPath, args);
   let line: string;

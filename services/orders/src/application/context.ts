@@ -1,8 +1,8 @@
 import type { MongoHandle, Outbox } from '@pizza/shared';
 import type { OrderMetrics } from '../metrics';
-import { collections, type Collections } from './collections';
+import { collections, type Collections } from '../store/collections';
 
-/** What the use cases and handlers need: MongoDB, the outbox, the clock, the metrics. */
+/** What the use cases need: MongoDB, the outbox, the clock, the metrics. */
 export interface OrdersContext {
   mongo: Pick<MongoHandle, 'client' | 'db'>;
   c: Collections;

@@ -2,7 +2,7 @@ import type { MongoHandle, Outbox } from '@pizza/shared';
 import type { DeliveryMetrics } from '../metrics';
 import type { DeliveryStore } from '../store/deliveries';
 
-/** What the handlers need: the database, the outbox, the clock, and an optional hook for fault tests. */
+/** What the use cases need: the database, the outbox, the clock, and an optional hook for fault tests. */
 export interface DeliveryContext {
   mongo: Pick<MongoHandle, 'client' | 'db'>;
   store: DeliveryStore;

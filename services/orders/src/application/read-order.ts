@@ -1,9 +1,10 @@
 import { NotFoundError } from '@pizza/shared';
 import type { OrderView } from '@pizza/shared/contract';
-import { toOrderView, type Order } from '../domain/order';
+import type { Order } from '../domain/order';
+import { toOrderView } from '../domain/order-view';
 import { tokenMatches } from '../domain/tokens';
+import { findOrder } from '../store/orders';
 import type { OrdersContext } from './context';
-import { findOrder } from './orders';
 
 /** The one answer for a wrong id and a wrong token alike. */
 export const ORDER_NOT_FOUND = 'Order not found';
