@@ -22,6 +22,31 @@ describe('dev tools page', () => {
     expect(screen.getByRole('link', { name: 'API documentation' }).getAttribute('href')).toBe('/api/docs');
   });
 
+  it('shows which consumer group each dead letter failed in, so one entry failing twice is two distinct rows', async () => {
+    const failed = (group: string) => ({
+      id: `1-${group}`,
+      original_stream: 'orders-stream',
+      group,
+      event_type: 'order.created',
+      attempts: 5,
+      last_error: 'boom',
+      failed_at: '2026-01-01T12:00:00.000Z',
+    });
+    stubFetch((request) =>
+      request.url.pathname === '/api/v1/admin/dead-letters'
+        ? json(200, { count: 2, items: [failed('delivery-group'), failed('notifications-group')] })
+        : json(200, { items: [] }),
+    );
+    const { user } = renderApp('/dev');
+    await user.type(screen.getByLabelText('Admin token'), 's3cret');
+    await user.click(screen.getByRole('button', { name: 'Show dead letters' }));
+    const rows = await screen.findAllByRole('listitem');
+    const texts = rows.map((row) => row.textContent ?? '').filter((text) => text.includes('orders-stream'));
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain('failed in delivery-group after 5 attempts');
+    expect(texts[1]).toContain('failed in notifications-group after 5 attempts');
+  });
+
   it('when the token is refused, then it says so clearly', async () => {
     stubFetch((request) =>
       request.url.pathname === '/api/v1/admin/dead-letters'

@@ -2,6 +2,7 @@ import type { OrderStatus, OrderView } from '@pizza/shared/contract';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeWebSocket } from './fakeWebSocket';
+import { POLL_WHILE_NOT_LIVE_MS } from '../src/tracking/useOrderTracking';
 import { json, renderApp, stubFetch, type FakeRequest } from './helpers';
 
 const PATH = '/orders/order-1?token=t0k';
@@ -40,6 +41,19 @@ function failThreeOpenedConnections(): void {
     act(() => FakeWebSocket.latest().open());
     act(() => FakeWebSocket.latest().drop(1011));
     act(() => vi.advanceTimersByTime(ceiling));
+  }
+}
+
+/**
+ * Runs `body` on a fake clock installed before the page renders (the polling interval is set up at
+ * mount), which still moves with real time so that `findBy…` can wait.
+ */
+async function withPollingClock(body: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ shouldAdvanceTime: true });
+  try {
+    await body();
+  } finally {
+    vi.useRealTimers();
   }
 }
 
@@ -94,19 +108,74 @@ describe('tracking page', () => {
     expect(orderFetches(requests).length).toBeGreaterThan(fetchesBefore);
   });
 
-  it('when the server closes with 4404, then it shows not found and does not reconnect', async () => {
-    renderApp(PATH);
-    await screen.findByRole('heading', { name: 'Received' });
-    vi.useFakeTimers();
-    try {
+  it('when the server closes with 4404 for an order that exists, then it stops reconnecting, says why and polls instead', async () => {
+    await withPollingClock(async () => {
+      renderApp(PATH);
+      await screen.findByRole('heading', { name: 'Received' });
       act(() => FakeWebSocket.latest().drop(4404));
+      serverStatus = 'confirmed';
       // Far past any backoff delay: a reconnect would have happened by now.
-      act(() => vi.advanceTimersByTime(60_000));
+      await act(() => vi.advanceTimersByTimeAsync(60_000));
       expect(FakeWebSocket.instances).toHaveLength(1);
-    } finally {
-      vi.useRealTimers();
-    }
+      await screen.findByText(/Live updates are not available for this order: the tracking service does not know it/);
+      await screen.findByRole('heading', { name: 'Confirmed' });
+      await indicator('Not live');
+      expect(screen.queryByText('Order not found.')).toBeNull();
+    });
+  });
+
+  it('when the order API does not know the order either, then it says the order is not found without blaming the link', async () => {
+    requests = stubFetch(() => json(404, { error: { code: 'not_found', message: 'Order not found' } }));
+    renderApp(PATH);
+    act(() => FakeWebSocket.latest().drop(4404));
     await screen.findByText('Order not found.');
+    expect(screen.queryByText(/mistyped/)).toBeNull();
+  });
+
+  it('while the link is down, it polls the order, shows its true state and hides Cancel once it is too late', async () => {
+    await withPollingClock(async () => {
+      renderApp(PATH);
+      await screen.findByRole('button', { name: 'Cancel order' });
+      act(() => FakeWebSocket.latest().open());
+      await indicator('Live');
+      act(() => FakeWebSocket.latest().drop(1006)); // every reconnect from here on stays unanswered
+      serverStatus = 'preparing';
+      await act(() => vi.advanceTimersByTimeAsync(POLL_WHILE_NOT_LIVE_MS + 100));
+      await screen.findByRole('heading', { name: 'Preparing' });
+      expect(screen.queryByRole('button', { name: 'Cancel order' })).toBeNull();
+      expect(screen.queryByText(/Live updates are interrupted/)).not.toBeNull();
+      serverStatus = 'delivered';
+      await act(() => vi.advanceTimersByTimeAsync(POLL_WHILE_NOT_LIVE_MS + 100));
+      await screen.findByRole('heading', { name: 'Delivered' });
+      // Delivered is final: nothing more to poll for.
+      const fetchesAtEnd = orderFetches(requests).length;
+      await act(() => vi.advanceTimersByTimeAsync(10 * POLL_WHILE_NOT_LIVE_MS));
+      expect(orderFetches(requests).length).toBeLessThanOrEqual(fetchesAtEnd + 1);
+    });
+  });
+
+  it('a page opened while live updates are down follows the order by polling', async () => {
+    await withPollingClock(async () => {
+      renderApp(PATH);
+      act(() => FakeWebSocket.latest().drop(1006));
+      await screen.findByRole('heading', { name: 'Received' });
+      serverStatus = 'out_for_delivery';
+      await act(() => vi.advanceTimersByTimeAsync(POLL_WHILE_NOT_LIVE_MS + 100));
+      await screen.findByRole('heading', { name: 'Out for delivery' });
+    });
+  });
+
+  it('while the link is live, it does not poll', async () => {
+    await withPollingClock(async () => {
+      renderApp(PATH);
+      await screen.findByRole('heading', { name: 'Received' });
+      act(() => FakeWebSocket.latest().open());
+      await indicator('Live');
+      await act(() => vi.advanceTimersByTimeAsync(100)); // the resync of the connect
+      const fetches = orderFetches(requests).length;
+      await act(() => vi.advanceTimersByTimeAsync(10 * POLL_WHILE_NOT_LIVE_MS));
+      expect(orderFetches(requests)).toHaveLength(fetches);
+    });
   });
 
   it('when the server accepts and then closes at once, then the reconnect delay keeps growing', async () => {

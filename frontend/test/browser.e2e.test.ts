@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startStack } from '@pizza/stack';
 import {
   CreatedOrder,
@@ -13,25 +12,15 @@ import {
   type MenuItem,
 } from '@pizza/shared/contract';
 import { dropExternalDbs, uniqueDbName, waitFor } from '@pizza/shared/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { buildFrontend, launchChromium, ROOT } from './browserSupport';
 
 /**
  * A visitor in a real browser against the whole stack: order, follow it live to the door, reload,
  * and meet an out-of-stock answer. Runs under the root Jest (browser project), never downloads a browser.
  */
 
-const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Deadlines for conditions, not sleeps: the fast simulator finishes an order in well under these. */
 const STEP_DEADLINE_MS = 15_000;
 const DELIVERY_DEADLINE_MS = 45_000;
@@ -47,11 +36,10 @@ let browser: Browser;
 const MONGO_DB = uniqueDbName('browser');
 
 beforeAll(async () => {
-  // The gateway serves frontend/dist: build it from this checkout so the test sees the current UI.
-  execFileSync('npm', ['run', 'build', '-w', 'frontend'], { cwd: ROOT, stdio: 'ignore' });
+  buildFrontend();
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack({ port: 0, env: { MONGO_DB, SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '20' } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -14,12 +14,14 @@ import {
 import WebSocket from 'ws';
 import { dropExternalDbs, uniqueDbName, waitFor } from '@pizza/shared/testing';
 import { APP_METRICS, DEFAULT_METRICS, REPO_ROOT } from './lib/catalogue';
-import { hostPort, startNginx, type RunningNginx } from './lib/nginx';
+import { copyForNginx, hostPort, nginxAvailable, startNginx, type RunningNginx } from './lib/nginx';
 
 jest.setTimeout(120_000);
 
+const describeWithNginx = nginxAvailable() ? describe : describe.skip;
 let stack: Stack;
 let nginx: RunningNginx;
+let staticCopy: { root: string; remove(): Promise<void> } | undefined;
 /** Its own database, so a shared MongoDB (MONGO_URL) keeps no data of this run. */
 const MONGO_DB = uniqueDbName('nginx');
 
@@ -30,6 +32,7 @@ function upstream(name: 'orders' | 'notifications'): string {
 }
 
 beforeAll(async () => {
+  if (!nginxAvailable()) return;
   stack = await startStack({
     port: 0,
     // fast simulated transitions; an unknown order is refused at once instead of after the usual grace period
@@ -41,14 +44,16 @@ beforeAll(async () => {
       LOG_LEVEL: 'warn',
     },
   });
+  staticCopy = await copyForNginx(path.join(REPO_ROOT, 'frontend/dist'));
   nginx = await startNginx({
     upstreams: { orders: upstream('orders'), notifications: upstream('notifications') },
-    staticRoot: path.join(REPO_ROOT, 'frontend/dist'),
+    staticRoot: staticCopy.root,
   });
 });
 
 afterAll(async () => {
   await nginx?.stop();
+  await staticCopy?.remove();
   await stack?.stop();
   await dropExternalDbs(MONGO_DB);
 });
@@ -64,7 +69,7 @@ function track(url: string): { socket: WebSocket; messages: TrackingMessage[]; c
   return { socket, messages, closed };
 }
 
-describe('nginx in front of the running stack', () => {
+describeWithNginx('nginx in front of the running stack', () => {
   it('serves the built frontend at / and for client-side routes', async () => {
     for (const route of ['/', '/orders/some-id']) {
       const response = await fetch(`${nginx.url}${route}`);
@@ -116,7 +121,7 @@ describe('nginx in front of the running stack', () => {
   });
 });
 
-describe('the metrics the dashboards query', () => {
+describeWithNginx('the metrics the dashboards query', () => {
   it('are all exported by the running services, with the types the dashboards assume', async () => {
     const exported = new Map<string, string>();
     for (const service of stack.services) {

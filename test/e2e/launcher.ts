@@ -1,13 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { spawnChild, waitForLine, type ChildHandle, type ServiceName } from '@pizza/stack';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pidsOfProcessesLine, spawnChild, waitForLine, type ChildHandle, type ServiceName } from '@pizza/stack';
 import { dropExternalDbs, GENEROUS_LIMITS_ENV, uniqueDbName } from '@pizza/shared/testing';
-import { resolve } from 'node:path';
 
 /** `npm start` as a user runs it (the same CLI), on a free port, with fast simulator delays. */
 export interface LaunchedStack {
   url: string;
   /** Its own database (MONGO_DB), so stacks sharing an external MongoDB never share data. */
   mongoDb: string;
+  /** Its own data folder (`--data-dir`): launches never share one unless asked to. */
+  dataDir: string;
+  /** Every process the launcher named, the launcher last. */
   pids: number[];
   handle: ChildHandle;
   /** Everything the stack printed so far, stdout and stderr: every service's log and the gateway's. */
@@ -16,7 +21,7 @@ export interface LaunchedStack {
 
 const ROOT = resolve(__dirname, '../..');
 
-function stackMessage(line: string): string | undefined {
+export function stackMessage(line: string): string | undefined {
   try {
     const entry = JSON.parse(line) as { process?: string; msg?: string };
     return entry.process === 'stack' ? entry.msg : undefined;
@@ -25,42 +30,60 @@ function stackMessage(line: string): string | undefined {
   }
 }
 
-/** Every database a launch used, dropped by `dropLaunchedDbs` (only an external MONGO_URL keeps them). */
+/** Every database and data folder a launch used, removed by `cleanUpLaunches` (only an external MONGO_URL keeps databases). */
 const launchedDbs = new Set<string>();
+const launchedDirs = new Set<string>();
 
-export async function dropLaunchedDbs(): Promise<void> {
+export async function cleanUpLaunches(): Promise<void> {
   await dropExternalDbs(...launchedDbs);
   launchedDbs.clear();
+  for (const dir of launchedDirs) rmSync(dir, { recursive: true, force: true });
+  launchedDirs.clear();
 }
 
-export async function launchStack(env: Record<string, string> = {}): Promise<LaunchedStack> {
+export interface LaunchOptions {
+  env?: Record<string, string>;
+  /** Start on this data folder (a restart); default: a new temporary one. */
+  dataDir?: string;
+  args?: string[];
+}
+
+export async function launchStack(options: LaunchOptions = {}): Promise<LaunchedStack> {
+  const env = options.env ?? {};
   const mongoDb = env.MONGO_DB ?? uniqueDbName('e2e');
   launchedDbs.add(mongoDb);
-  const handle = spawnChild(process.execPath, ['--import', 'tsx', 'tools/stack/src/cli.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...GENEROUS_LIMITS_ENV,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      SIMULATOR_MIN_DELAY_MS: '0',
-      SIMULATOR_MAX_DELAY_MS: '20',
-      STREAM_CLAIM_IDLE_MS: '500',
-      ...env,
-      MONGO_DB: mongoDb,
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pizza-e2e-data-'));
+  launchedDirs.add(dataDir);
+  const handle = spawnChild(
+    process.execPath,
+    ['--import', 'tsx', 'tools/stack/src/cli.ts', '--data-dir', dataDir, ...(options.args ?? [])],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...GENEROUS_LIMITS_ENV,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        SIMULATOR_MIN_DELAY_MS: '0',
+        SIMULATOR_MAX_DELAY_MS: '20',
+        STREAM_CLAIM_IDLE_MS: '500',
+        ...env,
+        MONGO_DB: mongoDb,
+      },
     },
-  });
+  );
   const lines: string[] = [];
   const keep = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
   handle.child.stdout?.on('data', keep);
   handle.child.stderr?.on('data', keep);
   try {
-    const pidsLine = waitForLine(handle, (l) => stackMessage(l)?.startsWith('processes:') === true, { timeoutMs: 180_000, what: 'npm start' });
+    const isProcesses = (l: string) => stackMessage(l)?.startsWith('processes:') === true;
+    const pidsLine = waitForLine(handle, isProcesses, { timeoutMs: 180_000, what: 'npm start' });
     pidsLine.catch(() => undefined); // the ready line's failure below is the one reported
     const ready = await waitForLine(handle, (l) => stackMessage(l)?.startsWith('ready:') === true, { timeoutMs: 180_000, what: 'npm start' });
-    const pids = stackMessage(await pidsLine)!.replace('processes:', '').trim().split(/\s+/).map(Number);
+    const pids = pidsOfProcessesLine(stackMessage(await pidsLine)!);
     const url = stackMessage(ready)!.replace('ready: open', '').trim();
-    return { url, mongoDb, pids: [...pids, handle.child.pid!], handle, lines };
+    return { url, mongoDb, dataDir, pids: [...pids, handle.child.pid!], handle, lines };
   } catch (error) {
     await handle.stop();
     throw error;

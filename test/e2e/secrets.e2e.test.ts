@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { CreatedOrder, MenuResponse, trackingProtocols, TrackingMessage } from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
-import { dropLaunchedDbs, launchStack, type LaunchedStack } from './launcher';
+import { cleanUpLaunches, launchStack, type LaunchedStack } from './launcher';
 
 /**
  * No tracking token in any log: the stack runs at LOG_LEVEL=debug (every request and upgrade logged, by
@@ -13,15 +13,13 @@ let stack: LaunchedStack;
 beforeAll(async () => {
   // Slow simulated steps: the orders stay cancellable while the test uses their tokens.
   stack = await launchStack({
-    LOG_LEVEL: 'debug',
-    SIMULATOR_MIN_DELAY_MS: '20000',
-    SIMULATOR_MAX_DELAY_MS: '30000',
+    env: { LOG_LEVEL: 'debug', SIMULATOR_MIN_DELAY_MS: '20000', SIMULATOR_MAX_DELAY_MS: '30000' },
   });
 }, 240_000);
 
 afterAll(async () => {
   await stack?.handle.stop(15_000);
-  await dropLaunchedDbs();
+  await cleanUpLaunches();
 });
 
 async function place(itemId: string): Promise<CreatedOrder> {

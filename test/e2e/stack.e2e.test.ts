@@ -10,7 +10,7 @@ import {
   trackingJourney,
 } from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
-import { dropLaunchedDbs, isAlive, launchStack, servicePid, type LaunchedStack } from './launcher';
+import { cleanUpLaunches, isAlive, launchStack, servicePid, type LaunchedStack } from './launcher';
 
 /** The running stack, driven only through its public surface: HTTP and WebSocket on one origin. */
 let stack: LaunchedStack;
@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.handle.stop(15_000);
-  await dropLaunchedDbs();
+  await cleanUpLaunches();
 });
 
 async function menu() {

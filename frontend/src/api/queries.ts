@@ -47,11 +47,13 @@ export function useLiveness() {
   });
 }
 
-export function useOrder(orderId: string, token: string) {
+/** One order; `pollMs` asks for it again that often (while nothing else keeps it fresh). */
+export function useOrder(orderId: string, token: string, options: { pollMs?: number } = {}) {
   return useQuery({
     queryKey: queryKeys.order(orderId, token),
     queryFn: ({ signal }) => fetchOrder(orderId, token, signal),
     enabled: orderId !== '' && token !== '',
+    refetchInterval: options.pollMs ?? false,
   });
 }
 

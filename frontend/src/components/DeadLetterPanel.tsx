@@ -85,8 +85,9 @@ export function DeadLetterPanel() {
               {deadLetters.data.items.slice(0, 10).map((entry) => (
                 <li key={entry.id} className="p-2">
                   <span className="font-mono">{entry.event_type}</span> from{' '}
-                  <span className="font-mono">{entry.original_stream}</span>, {entry.attempts} attempts:{' '}
-                  {entry.last_error}
+                  <span className="font-mono">{entry.original_stream}</span>, failed in{' '}
+                  <span className="font-mono">{entry.group || 'an unknown group'}</span> after {entry.attempts}{' '}
+                  attempts: {entry.last_error}
                 </li>
               ))}
             </ul>

@@ -4,7 +4,7 @@ const LOOK: Record<LinkState, { text: string; dot: string }> = {
   connecting: { text: 'Connecting…', dot: 'bg-stone-400' },
   live: { text: 'Live', dot: 'bg-emerald-500 animate-pulse' },
   reconnecting: { text: 'Reconnecting…', dot: 'bg-amber-500' },
-  not_found: { text: 'Not found', dot: 'bg-red-600' },
+  not_found: { text: 'Not live', dot: 'bg-red-600' },
   ended: { text: 'Final', dot: 'bg-stone-500' },
 };
 

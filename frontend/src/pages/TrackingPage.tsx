@@ -13,14 +13,19 @@ import { useOrderTracking } from '../tracking/useOrderTracking';
 export function TrackingPage() {
   const orderId = useParams().id ?? '';
   const token = useSearchParams()[0].get('token') ?? '';
-  const { order, state, link, resync } = useOrderTracking(orderId, token);
+  const { order, state, link, polling, resync } = useOrderTracking(orderId, token);
   const cancel = useMutation({ mutationFn: () => cancelOrder(orderId, token), onSettled: resync });
 
-  if (token === '' || link === 'not_found' || isNotFound(order.error)) {
+  // Only the order API decides that an order does not exist: the live link may refuse one it does not know yet.
+  if (token === '' || isNotFound(order.error)) {
     return (
       <Notice tone="error">
         <p className="font-semibold">Order not found.</p>
-        <p>The link may be incomplete or mistyped: it needs both the order and its token.</p>
+        <p>
+          {token === ''
+            ? 'This link has no tracking token, and an order can only be shown with it.'
+            : 'The shop has no order with this number and token. Orders placed before its data was reset are no longer kept.'}
+        </p>
         <Link to="/my-orders" className="mt-2 inline-block underline">
           See my orders
         </Link>
@@ -42,6 +47,17 @@ export function TrackingPage() {
         <LinkIndicator state={link} />
       </div>
 
+      {link === 'reconnecting' && polling && (
+        <p className="text-sm text-stone-600">
+          Live updates are interrupted. Until they are back, this page checks the order every few seconds.
+        </p>
+      )}
+      {link === 'not_found' && (
+        <Notice tone="warning">
+          Live updates are not available for this order: the tracking service does not know it.
+          {polling && ' This page checks the order every few seconds instead.'}
+        </Notice>
+      )}
       {order.isError && view === undefined && (
         <Notice tone="error">The order could not be loaded: {order.error.message}</Notice>
       )}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { newEvent } from '@pizza/shared';
-import { STREAMS } from '@pizza/shared/contract';
+import { GROUPS, STREAMS } from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
 import { call, type ErrorReply } from './support/http';
 import { ADMIN_TOKEN, useStack } from './support/stack';
@@ -48,6 +48,7 @@ describe('admin: dead letters', () => {
     expect(res.body.items[0]).toEqual({
       id: expect.any(String),
       original_stream: STREAMS.orderStatus,
+      group: GROUPS.orders,
       event_type: 'order.status_simulated',
       attempts: 1,
       last_error: expect.stringContaining(orderId),

@@ -4,7 +4,7 @@ import { fieldsFromList, fieldsToList, fromStreamFields, type StreamFields } fro
 import { AppError, errorMessage } from '../errors';
 import { isInfraFailure } from '../infra-failure';
 import type { Logger } from '../logger';
-import { deadLetterFields } from './dead-letters';
+import { deadLetterFields, replayedForAnotherGroup } from './dead-letters';
 import { backoffMs, LoopHealth, sleep } from './loop-health';
 import type { BusMetrics } from './metrics';
 import type { BusScripts } from './scripts';
@@ -265,6 +265,11 @@ export class StreamConsumer {
     const lanes = new Map<string, { entry: Entry; event?: Envelope }[]>();
     const toAck: Entry[] = [];
     for (const entry of entries) {
+      if (replayedForAnotherGroup(entry.fields, this.o.group)) {
+        this.deps.metrics.ignored.inc({ stream: entry.stream, group: this.o.group, reason: 'replayed_for_another_group' });
+        toAck.push(entry);
+        continue;
+      }
       const decoded = fromStreamFields(entry.fields);
       if (!decoded.ok && decoded.reason === 'unknown_type') {
         this.deps.metrics.ignored.inc({ stream: entry.stream, group: this.o.group, reason: 'unknown_type' });

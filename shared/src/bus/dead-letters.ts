@@ -12,6 +12,17 @@ export type DeadLetterMeta = Record<MetaField, string>;
 
 /** Field added to a replayed entry: how many times it has come back from `dead-letters`. */
 export const REPLAY_COUNT_FIELD = 'replay_count';
+/**
+ * Field added to a replayed entry: the one consumer group it is meant for (the group that failed it).
+ * Every other group acks it without handling it: they had applied the original already.
+ */
+export const REPLAY_GROUP_FIELD = 'replay_group';
+
+/** Whether `fields` are a dead letter replayed for a group other than `group` (which must skip it). */
+export function replayedForAnotherGroup(fields: StreamFields, group: string): boolean {
+  const target = fields[REPLAY_GROUP_FIELD];
+  return target !== undefined && target !== group;
+}
 
 /** Meta first, then the original fields unchanged (a clashing original name gets an `original_` prefix). */
 export function deadLetterFields(meta: DeadLetterMeta, original: StreamFields): StreamFields {
@@ -27,7 +38,8 @@ export interface DeadLetter {
   original: StreamFields;
 }
 
-function parse(id: string, list: string[]): DeadLetter {
+/** One `dead-letters` entry as XRANGE returns it. */
+export function parseDeadLetter(id: string, list: string[]): DeadLetter {
   const fields = fieldsFromList(list);
   const meta = {} as DeadLetterMeta;
   for (const name of DEAD_LETTER_META) meta[name] = fields[name] ?? '';
@@ -47,39 +59,43 @@ export async function countDeadLetters(redis: Redis): Promise<number> {
 /** Newest first. */
 export async function listDeadLetters(redis: Redis, limit = 100): Promise<DeadLetter[]> {
   const entries = await redis.xrevrange(STREAMS.deadLetters, '+', '-', 'COUNT', limit);
-  return entries.map(([id, list]) => parse(id, list));
+  return entries.map(([id, list]) => parseDeadLetter(id, list));
 }
 
 export async function getDeadLetter(redis: Redis, id: string): Promise<DeadLetter | undefined> {
   const [entry] = await redis.xrange(STREAMS.deadLetters, id, id);
-  return entry ? parse(entry[0], entry[1]) : undefined;
+  return entry ? parseDeadLetter(entry[0], entry[1]) : undefined;
 }
 
-/** The publisher's default cap for working streams; a replay trims the same way. */
-export const DEFAULT_STREAM_MAXLEN = 100_000;
-
-function replayTarget(letter: DeadLetter): { stream: string; fields: string[] } {
+function replayTarget(letter: DeadLetter): { stream: string; group: string | undefined; fields: string[] } {
   const stream = letter.meta.original_stream;
   if (!stream) throw new Error(`dead letter ${letter.id} names no original stream`);
-  const fields = { ...letter.original, [REPLAY_COUNT_FIELD]: String(Number(letter.original[REPLAY_COUNT_FIELD] ?? 0) + 1) };
-  return { stream, fields: fieldsToList(fields) };
+  const fields: StreamFields = {
+    ...letter.original,
+    [REPLAY_COUNT_FIELD]: String(Number(letter.original[REPLAY_COUNT_FIELD] ?? 0) + 1),
+  };
+  // A dead letter from before groups were recorded goes back to every group, as it used to.
+  if (letter.meta.group) fields[REPLAY_GROUP_FIELD] = letter.meta.group;
+  else delete fields[REPLAY_GROUP_FIELD];
+  return { stream, group: fields[REPLAY_GROUP_FIELD], fields: fieldsToList(fields) };
 }
 
 /**
- * Puts the original fields back on the original stream with the replay counter raised, and deletes the
- * dead letter only after that XADD succeeded: a failure in between leaves a duplicate, never a loss.
+ * Puts the original fields back on the original stream with the replay counter raised, addressed to the
+ * group that failed it, and deletes the dead letter only after that XADD succeeded: a failure in between
+ * leaves a duplicate, never a loss.
  */
 export async function replayDeadLetter(
   redis: Redis,
   id: string,
-  maxLen = DEFAULT_STREAM_MAXLEN,
-): Promise<{ stream: string; newId: string } | undefined> {
+): Promise<{ stream: string; group: string | undefined; newId: string } | undefined> {
   const letter = await getDeadLetter(redis, id);
   if (!letter) return undefined;
-  const { stream, fields } = replayTarget(letter);
-  const newId = await redis.xadd(stream, 'MAXLEN', '~', maxLen, '*', ...fields);
+  const { stream, group, fields } = replayTarget(letter);
+  // No MAXLEN: like the publisher, a replay leaves trimming to the trimmer, which never drops what a group still needs.
+  const newId = await redis.xadd(stream, '*', ...fields);
   await redis.xdel(STREAMS.deadLetters, id);
-  return { stream, newId: String(newId) };
+  return { stream, group, newId: String(newId) };
 }
 
 /**
@@ -87,7 +103,7 @@ export async function replayDeadLetter(
  * that fails again while it runs lands after the bound and waits for the next replay instead of looping.
  * Per page, one pipeline of XADDs, then one of XDELs for exactly the letters whose XADD succeeded.
  */
-export async function replayAllDeadLetters(redis: Redis, maxLen = DEFAULT_STREAM_MAXLEN): Promise<number> {
+export async function replayAllDeadLetters(redis: Redis): Promise<number> {
   const [newest] = await redis.xrevrange(STREAMS.deadLetters, '+', '-', 'COUNT', 1);
   if (!newest) return 0;
   const last = newest[0];
@@ -96,9 +112,9 @@ export async function replayAllDeadLetters(redis: Redis, maxLen = DEFAULT_STREAM
   for (;;) {
     const batch = await redis.xrange(STREAMS.deadLetters, start, last, 'COUNT', PAGE);
     if (batch.length === 0) return replayed;
-    const targets = batch.map(([id, list]) => replayTarget(parse(id, list)));
+    const targets = batch.map(([id, list]) => replayTarget(parseDeadLetter(id, list)));
     const adds = redis.pipeline();
-    for (const { stream, fields } of targets) adds.xadd(stream, 'MAXLEN', '~', maxLen, '*', ...fields);
+    for (const { stream, fields } of targets) adds.xadd(stream, '*', ...fields);
     const added = (await adds.exec()) ?? [];
     const done = batch.filter((_, i) => added[i] !== undefined && !added[i]![0]).map(([id]) => id);
     if (done.length > 0) await redis.xdel(STREAMS.deadLetters, ...done);

@@ -2,11 +2,13 @@ import Redis from 'ioredis';
 import type { Envelope } from '../contract';
 import type { Logger } from '../logger';
 import { StreamConsumer, type ConsumerOptions } from './consumer';
-import { DEFAULT_STREAM_MAXLEN } from './dead-letters';
 import { busMetrics } from './metrics';
 import { Publisher, type RawEntry } from './publisher';
 import { defineBusScripts } from './scripts';
 import { StreamTrimmer } from './trimmer';
+
+/** The trimmer's target length of working streams when none is configured (STREAM_MAXLEN's default). */
+const DEFAULT_STREAM_MAXLEN = 100_000;
 
 export type { Handler, HandlerContext, Handlers, ConsumerOptions } from './consumer';
 export type { RawEntry } from './publisher';

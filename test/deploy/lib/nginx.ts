@@ -5,9 +5,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { findOnPath } from '../../support/executables';
 import { REPO_ROOT } from './catalogue';
 import { freePort } from '@pizza/stack';
 import { waitFor } from '@pizza/shared/testing';
@@ -16,16 +17,55 @@ export const NGINX_DIR = path.join(REPO_ROOT, 'deploy/nginx');
 export const NGINX_TEMPLATE = path.join(NGINX_DIR, 'nginx.conf.template');
 export const NGINX_ENTRYPOINT = path.join(NGINX_DIR, 'entrypoint.sh');
 
-const NGINX_CANDIDATES = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'];
-const MIME_TYPES_CANDIDATES = ['/etc/nginx/mime.types', '/usr/local/etc/nginx/mime.types'];
+/** Searched after PATH: sbin folders are often left out of a user's PATH. */
+const NGINX_EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/opt/homebrew/bin', '/usr/local/bin'];
+const MIME_TYPES_CANDIDATES = [
+  '/etc/nginx/mime.types',
+  '/usr/local/etc/nginx/mime.types',
+  '/opt/homebrew/etc/nginx/mime.types',
+];
+const NGINX_MISSING =
+  'nginx not found on PATH (nor in /usr/sbin, /usr/local/sbin): install it to run these tests ' +
+  '(Debian/Ubuntu: apt-get install nginx-light; macOS: brew install nginx)';
+
+export function findNginx(env: NodeJS.ProcessEnv = process.env, extraDirs = NGINX_EXTRA_DIRS): string | undefined {
+  return findOnPath(['nginx'], env, extraDirs);
+}
 
 export function nginxBinary(): string {
-  const found = NGINX_CANDIDATES.find((candidate) => existsSync(candidate));
-  if (!found)
-    throw new Error(
-      `nginx not found (looked in ${NGINX_CANDIDATES.join(', ')}); apt-get install nginx-light`,
-    );
+  const found = findNginx();
+  if (!found) throw new Error(NGINX_MISSING);
   return found;
+}
+
+/**
+ * Whether the nginx tests can run. Without nginx they are skipped with a message saying what to install,
+ * except in CI (CI=true), where a missing tool is a failure, not a skip.
+ */
+export function nginxAvailable(env: NodeJS.ProcessEnv = process.env, extraDirs = NGINX_EXTRA_DIRS): boolean {
+  if (findNginx(env, extraDirs)) return true;
+  if (env.CI === 'true') throw new Error(`${NGINX_MISSING}. CI=true: a missing tool fails the run.`);
+  console.warn(`Skipping the nginx tests: ${NGINX_MISSING}`);
+  return false;
+}
+
+/** Makes a tree readable by everyone: nginx's workers may run as another user (root starts them as nobody). */
+export async function openToNginx(root: string): Promise<void> {
+  const info = await stat(root);
+  await chmod(root, info.isDirectory() ? 0o755 : 0o644);
+  if (!info.isDirectory()) return;
+  for (const entry of await readdir(root)) await openToNginx(path.join(root, entry));
+}
+
+/**
+ * A copy of `dir` in a fresh temporary folder nginx's workers can read. Serving from the checkout fails
+ * when a parent folder is closed to them (a clone under a `mktemp -d` folder, mode 0700).
+ */
+export async function copyForNginx(dir: string): Promise<{ root: string; remove(): Promise<void> }> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'nginx-static-'));
+  await cp(dir, root, { recursive: true });
+  await openToNginx(root);
+  return { root, remove: () => rm(root, { recursive: true, force: true }) };
 }
 
 /** The template's ${NAME} placeholders, in order of first use. */

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /**
- * Samples CPU time and resident memory of a set of processes from /proc while a run goes on.
- * CPU % is of one core, averaged between the first and the last sample of each process.
+ * Samples CPU time and resident memory of a set of processes from /proc while a run goes on (from `ps`
+ * where there is no /proc, e.g. macOS). CPU % is of one core, averaged between the first and the last
+ * sample of each process.
  */
 export interface ProcessTarget {
   pid: number;
@@ -37,9 +38,33 @@ export function clockTicks(): number {
     return 100;
   }
 }
+const TICKS_PER_SECOND = clockTicks();
+
+const hasProc = existsSync('/proc/self/stat');
+
+/** `[[dd-]hh:]mm:ss[.cc]`, as `ps -o time=` prints CPU time, in seconds. */
+export function psSeconds(text: string): number {
+  const [days, clock] = text.includes('-') ? text.split('-') : ['0', text];
+  const parts = (clock ?? '').split(':').map(Number);
+  return Number(days) * 86_400 + parts.reduce((total, part) => total * 60 + part, 0);
+}
+
+/** CPU seconds and resident kB from `ps`, for systems without /proc; undefined once the process is gone. */
+export function psUsage(pid: number): { cpuSeconds: number; rssBytes: number } | undefined {
+  try {
+    const [rss, time] = execFileSync('ps', ['-o', 'rss=,time=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
+    return { cpuSeconds: psSeconds(time ?? '0'), rssBytes: Number(rss) * 1024 };
+  } catch {
+    return undefined;
+  }
+}
 
 /** utime + stime in clock ticks; undefined once the process is gone. */
 export function cpuTicks(pid: number): number | undefined {
+  if (!hasProc) {
+    const usage = psUsage(pid);
+    return usage && usage.cpuSeconds * TICKS_PER_SECOND;
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields are counted after its closing one.
@@ -50,8 +75,12 @@ export function cpuTicks(pid: number): number | undefined {
   }
 }
 
-/** VmRSS and VmHWM in bytes. */
+/** VmRSS and VmHWM in bytes (without /proc: the RSS from `ps` for both, as there is no kernel peak to read). */
 export function memory(pid: number): { rss: number; hwm: number } | undefined {
+  if (!hasProc) {
+    const usage = psUsage(pid);
+    return usage && { rss: usage.rssBytes, hwm: usage.rssBytes };
+  }
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string) =>
@@ -65,7 +94,7 @@ export function memory(pid: number): { rss: number; hwm: number } | undefined {
 export class ProcessSampler {
   private readonly tracks = new Map<number, Track>();
   private timer: NodeJS.Timeout | undefined;
-  private readonly ticksPerSecond = clockTicks();
+  private readonly ticksPerSecond = TICKS_PER_SECOND;
 
   constructor(
     private readonly targets: () => ProcessTarget[],

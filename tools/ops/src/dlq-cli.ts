@@ -3,6 +3,7 @@ import {
   connectRedis,
   errorMessage,
   loadConfig,
+  opsEnvironment,
   processOutput,
   runCommand,
   UsageError,
@@ -29,9 +30,16 @@ export async function dlqMain(argv: readonly string[], env: NodeJS.ProcessEnv, i
     io.out(USAGE);
     return 0;
   }
+  // REDIS_URL if set, else the stack `npm start` runs: say which, on stderr so the output stays clean.
+  const found = opsEnvironment(env, ['REDIS_URL']);
+  if (!found.ok) {
+    io.err(`dlq: ${found.message}`);
+    return 1;
+  }
   let url: string;
   try {
-    url = loadConfig(DlqEnv, env).REDIS_URL;
+    url = loadConfig(DlqEnv, found.env).REDIS_URL;
+    io.err(`dlq: using ${found.source}`);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.err(`dlq: ${error.message}`);

@@ -38,12 +38,18 @@ describe('dead-letter formatting', () => {
     expect(truncate('x'.repeat(20), 10)).toBe(`${'x'.repeat(9)}…`);
   });
 
-  test('the list is a table with id, stream, event type, attempts, error and age', () => {
+  test('the list is a table with id, stream, group, event type, attempts, error and age', () => {
     const text = formatList([letter({ last_error: `${'e'.repeat(100)}` })], 1, now);
     const [header, row, footer] = text.split('\n');
-    expect(header).toMatch(/^ID\s+STREAM\s+EVENT TYPE\s+ATTEMPTS\s+LAST ERROR\s+AGE$/);
-    expect(row).toMatch(/^1735732800000-0\s+orders-stream\s+order\.created\s+5\s+e{59}…\s+3m$/);
+    expect(header).toMatch(/^ID\s+STREAM\s+GROUP\s+EVENT TYPE\s+ATTEMPTS\s+LAST ERROR\s+AGE$/);
+    expect(row).toMatch(/^1735732800000-0\s+orders-stream\s+delivery-group\s+order\.created\s+5\s+e{59}…\s+3m$/);
     expect(footer).toBe('1 dead letter(s)');
+  });
+
+  test('dead letters of one entry from two groups are two rows that say which group failed', () => {
+    const text = formatList([letter(), letter({ group: 'notifications-group' })], 2, now);
+    expect(text).toMatch(/orders-stream\s+delivery-group\s+order\.created/);
+    expect(text).toMatch(/orders-stream\s+notifications-group\s+order\.created/);
   });
 
   test('the list says when it shows only the newest, and when there is nothing', () => {

@@ -1,6 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { resolveRedis, type RedisInstance } from '@pizza/stack';
-import { EventBus, fieldsFromList, newEvent, REPLAY_COUNT_FIELD, STREAMS } from '@pizza/shared';
+import {
+  EventBus,
+  fieldsFromList,
+  newEvent,
+  REPLAY_COUNT_FIELD,
+  REPLAY_GROUP_FIELD,
+  registry,
+  STREAMS,
+  writeLocalStack,
+  type Envelope,
+} from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
 import { runCli, silentLogger } from './helpers';
 
@@ -21,25 +34,28 @@ afterAll(async () => {
   await redis.stop();
 });
 
+/** A started consumer of `stream` in `group` with fast retries: two attempts, then a dead letter. */
+async function startConsumer(bus: EventBus, group: string, handle: (event: Envelope<'order.simulate'>) => Promise<void>) {
+  const consumer = bus.consumer({
+    group,
+    consumer: `${group}-1`,
+    streams: [stream],
+    maxRetries: 2,
+    claimIdleMs: 50,
+    claimIntervalMs: 20,
+    blockMs: 200,
+    handlers: { 'order.simulate': handle },
+  });
+  await consumer.start();
+}
+
 /** Real dead letters: a consumer whose handler always throws, with fast retries. Returns their ids, oldest first. */
 async function makeDeadLetters(count: number): Promise<string[]> {
   const bus = new EventBus({ redisUrl: redis.url, logger: silentLogger, name: 'dlq-test' });
   try {
-    const consumer = bus.consumer({
-      group: 'kitchen-group',
-      consumer: 'k1',
-      streams: [stream],
-      maxRetries: 2,
-      claimIdleMs: 50,
-      claimIntervalMs: 20,
-      blockMs: 200,
-      handlers: {
-        'order.simulate': async () => {
-          throw new Error('oven is cold');
-        },
-      },
+    await startConsumer(bus, 'kitchen-group', async () => {
+      throw new Error('oven is cold');
     });
-    await consumer.start();
     const events = Array.from({ length: count }, (_, i) =>
       newEvent('order.simulate', { order_id: `o-${i}`, next_status: 'confirmed' }, { source: 'test' }),
     );
@@ -62,10 +78,10 @@ describe('npm run dlq', () => {
     const result = await dlq('list');
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+STREAM\s+EVENT TYPE\s+ATTEMPTS\s+LAST ERROR\s+AGE$/);
+    expect(lines[0]).toMatch(/^ID\s+STREAM\s+GROUP\s+EVENT TYPE\s+ATTEMPTS\s+LAST ERROR\s+AGE$/);
     for (const id of ids) {
       expect(result.stdout).toMatch(
-        new RegExp(`^${id}\\s+${stream}\\s+order\\.simulate\\s+2\\s+oven is cold\\s+\\d+s$`, 'm'),
+        new RegExp(`^${id}\\s+${stream}\\s+kitchen-group\\s+order\\.simulate\\s+2\\s+oven is cold\\s+\\d+s$`, 'm'),
       );
     }
     expect(lines.at(-1)).toBe('2 dead letter(s)');
@@ -83,16 +99,62 @@ describe('npm run dlq', () => {
     expect(result.stdout).toContain('"order_id": "o-0"');
   });
 
-  test('replay puts the original fields back on the original stream with replay_count 1, then deletes the dead letter', async () => {
+  test('replay puts the original fields back on the original stream for the failed group, replay_count 1, then deletes the dead letter', async () => {
     const [id] = await makeDeadLetters(1);
     const [original] = await streamEntries(stream);
     const result = await dlq('replay', id!);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`replayed ${id} to ${stream}`);
+    expect(result.stdout).toContain(`replayed ${id} to ${stream} for kitchen-group only`);
     const entries = await streamEntries(stream);
     expect(entries).toHaveLength(2);
-    expect(entries[1]!.fields).toEqual({ ...original!.fields, [REPLAY_COUNT_FIELD]: '1' });
+    expect(entries[1]!.fields).toEqual({
+      ...original!.fields,
+      [REPLAY_COUNT_FIELD]: '1',
+      [REPLAY_GROUP_FIELD]: 'kitchen-group',
+    });
     expect(await client.xlen(STREAMS.deadLetters)).toBe(0);
+  });
+
+  test('a replay of an entry that failed in one group is handled by that group only: the others ack it and apply nothing', async () => {
+    const bus = new EventBus({ redisUrl: redis.url, logger: silentLogger, name: 'dlq-groups-test' });
+    const applied: Record<string, string[]> = { 'kitchen-group': [], 'till-group': [], 'tracker-group': [] };
+    let kitchenWorks = false;
+    try {
+      for (const group of Object.keys(applied)) {
+        await startConsumer(bus, group, async (event) => {
+          if (group === 'kitchen-group' && !kitchenWorks) throw new Error('oven is cold');
+          applied[group]!.push(event.event_id);
+        });
+      }
+      await bus.publish([newEvent('order.simulate', { order_id: 'o-1', next_status: 'confirmed' }, { source: 'test' })]);
+      await waitFor(async () => (await client.xlen(STREAMS.deadLetters)) === 1, { what: 'the kitchen dead letter' });
+      const [[id]] = (await client.xrange(STREAMS.deadLetters, '-', '+')) as [[string, string[]]];
+      kitchenWorks = true;
+
+      const result = await dlq('replay', id);
+      expect(result.code).toBe(0);
+      await waitFor(() => applied['kitchen-group']!.length === 1, { what: 'the kitchen to apply the replay' });
+      const settled = async () => {
+        const groups = (await client.xinfo('GROUPS', stream)) as unknown[][];
+        return groups.every((info) => {
+          const fields = fieldsFromList(info.map(String));
+          return fields.pending === '0' && fields.lag === '0';
+        });
+      };
+      await waitFor(settled, { what: 'every group to have read and acked the replayed entry' });
+      expect(applied['till-group']).toHaveLength(1);
+      expect(applied['tracker-group']).toHaveLength(1);
+      expect(await client.xlen(STREAMS.deadLetters)).toBe(0);
+      const skipped = (await registry.getSingleMetric('bus_events_ignored_total')?.get())?.values.filter(
+        (v) => v.labels.reason === 'replayed_for_another_group',
+      );
+      expect(skipped?.map((v) => [v.labels.group, v.value]).sort()).toEqual([
+        ['till-group', 1],
+        ['tracker-group', 1],
+      ]);
+    } finally {
+      await bus.close();
+    }
   });
 
   test('replay-all replays every dead letter, oldest first', async () => {
@@ -143,9 +205,40 @@ describe('npm run dlq', () => {
     }
   });
 
-  test('without REDIS_URL it exits 1 naming the variable', async () => {
-    const result = await runCli('dlq-cli.ts', ['list'], {});
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('REDIS_URL');
+  test('without REDIS_URL and with no stack running, it says in one line what to do', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'dlq-no-stack-'));
+    try {
+      const result = await runCli('dlq-cli.ts', ['list'], { STACK_DATA_DIR: empty });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `dlq: REDIS_URL not set and no running stack found in ${empty}: start one with \`npm start\` (or set REDIS_URL)`,
+      ]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('without REDIS_URL it uses the Redis of the running npm start stack and says so', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dlq-stack-'));
+    try {
+      // This test's process stands in for the running launcher: the file names it.
+      writeLocalStack(dataDir, {
+        launcher_pid: process.pid,
+        started_at: new Date().toISOString(),
+        data_dir: dataDir,
+        gateway_url: 'http://localhost:8080',
+        redis_url: redis.url,
+        mongo_url: 'mongodb://127.0.0.1:1/?replicaSet=rs0',
+        mongo_db: 'pizza',
+        admin_token: 'secret',
+      });
+      await makeDeadLetters(1);
+      const result = await runCli('dlq-cli.ts', ['list'], { STACK_DATA_DIR: dataDir });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`dlq: using the stack of npm start at http://localhost:8080 (pid ${process.pid}`);
+      expect(result.stdout).toContain('1 dead letter(s)');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

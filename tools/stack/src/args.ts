@@ -1,12 +1,17 @@
-import { parseCommandLine, UsageError } from '@pizza/shared';
+import { loadConfig, LocalStackEnv, parseCommandLine, UsageError } from '@pizza/shared';
 import { SERVICE_NAMES, type ServiceName } from './services';
 
-export const USAGE = 'usage: npm start -- [--port N] [--scale SERVICE=N]… [--quiet]';
+export const USAGE =
+  'usage: npm start -- [--port N] [--scale SERVICE=N]… [--data-dir DIR] [--fresh] [--quiet]';
 
 export interface StackArgs {
   port: number;
   scale: Partial<Record<ServiceName, number>>;
   quiet: boolean;
+  /** Where Redis and MongoDB keep their data: --data-dir, else STACK_DATA_DIR (default `.data/`). */
+  dataDir: string;
+  /** Wipe the data folder first. */
+  fresh: boolean;
   help: boolean;
 }
 
@@ -36,6 +41,8 @@ export function parseStackArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       port: { type: 'string' },
       scale: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      fresh: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -43,5 +50,12 @@ export function parseStackArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535)
     throw new UsageError(`PORT/--port: not a port number: ${portText}`);
-  return { port, scale: parseScale(values.scale), quiet: values.quiet, help: values.help };
+  return {
+    port,
+    scale: parseScale(values.scale),
+    quiet: values.quiet,
+    dataDir: values['data-dir'] ?? loadConfig(LocalStackEnv, env).STACK_DATA_DIR,
+    fresh: values.fresh,
+    help: values.help,
+  };
 }

@@ -1,9 +1,16 @@
-import { UsageError } from '@pizza/shared';
+import { DEFAULT_STACK_DATA_DIR, UsageError } from '@pizza/shared';
 import { parseStackArgs } from './args';
 
 describe('npm start arguments', () => {
   test('no arguments: port 8080, one of each service; PORT applies unless --port is given', () => {
-    expect(parseStackArgs([], {})).toEqual({ port: 8080, scale: {}, quiet: false, help: false });
+    expect(parseStackArgs([], {})).toEqual({
+      port: 8080,
+      scale: {},
+      quiet: false,
+      dataDir: DEFAULT_STACK_DATA_DIR,
+      fresh: false,
+      help: false,
+    });
     expect(parseStackArgs([], { PORT: '9090' }).port).toBe(9090);
     expect(parseStackArgs(['--port', '0'], { PORT: '9090' }).port).toBe(0);
   });
@@ -11,7 +18,15 @@ describe('npm start arguments', () => {
   test('--scale repeats, --quiet and --help are flags', () => {
     expect(
       parseStackArgs(['--scale', 'notifications=2', '--scale', 'simulator=3', '--quiet', '-h'], {}),
-    ).toEqual({ port: 8080, scale: { notifications: 2, simulator: 3 }, quiet: true, help: true });
+    ).toMatchObject({ port: 8080, scale: { notifications: 2, simulator: 3 }, quiet: true, help: true });
+  });
+
+  test('--data-dir and --fresh; STACK_DATA_DIR when --data-dir is absent', () => {
+    expect(parseStackArgs(['--data-dir', '/srv/pizza', '--fresh'], {})).toMatchObject({
+      dataDir: '/srv/pizza',
+      fresh: true,
+    });
+    expect(parseStackArgs([], { STACK_DATA_DIR: '/tmp/pizza' }).dataDir).toBe('/tmp/pizza');
   });
 
   test.each([

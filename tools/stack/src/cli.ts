@@ -2,10 +2,12 @@ import { UsageError } from '@pizza/shared';
 import { parseStackArgs, USAGE, type StackArgs } from './args';
 import { startStack, type Stack } from './stack';
 import { terminalSink } from './logs';
+import { readyBlock } from './start-log';
 
 /**
- * `npm start [-- --port 8080 --scale notifications=2]`: the whole system on this machine.
- * Ctrl-C (SIGINT) or SIGTERM stops every process it started.
+ * `npm start [-- --port 8080 --scale notifications=2 --data-dir DIR --fresh]`: the whole system on this
+ * machine, its data kept in DIR (default `.data/`, or STACK_DATA_DIR). Ctrl-C (SIGINT) or SIGTERM stops
+ * every process it started.
  */
 async function main() {
   let args: StackArgs;
@@ -22,7 +24,18 @@ async function main() {
   }
   const { port, quiet } = args;
   const pretty = process.stdout.isTTY === true;
-  const say = (message: string) => console.log(pretty ? `\x1b[1mstack\x1b[0m           | ${message}` : JSON.stringify({ process: 'stack', msg: message }));
+  const say = (message: string) =>
+    console.log(
+      pretty
+        ? `\x1b[1mstack\x1b[0m           | ${message}`
+        : JSON.stringify({ process: 'stack', msg: message }),
+    );
+  const warn = (message: string) =>
+    console.log(
+      pretty
+        ? `\x1b[1mstack\x1b[0m           | \x1b[33mwarn\x1b[0m  ${message}`
+        : JSON.stringify({ process: 'stack', level: 'warn', msg: message }),
+    );
   const sink = quiet ? () => undefined : terminalSink(pretty);
 
   // A signal during start-up aborts it: startStack stops what it had started and rejects.
@@ -41,7 +54,16 @@ async function main() {
 
   let stack: Stack;
   try {
-    stack = await startStack({ port, scale: args.scale, sink, log: say, signal: startup.signal });
+    stack = await startStack({
+      port,
+      scale: args.scale,
+      sink,
+      log: say,
+      warn,
+      dataDir: args.dataDir,
+      fresh: args.fresh,
+      signal: startup.signal,
+    });
   } catch (error) {
     // Stopped on request: everything started has been stopped already.
     if (startup.signal.aborted) process.exit(0);
@@ -49,9 +71,7 @@ async function main() {
   }
   state.stop = stack.stop;
   if (state.stopping) return stopAndExit(stack.stop);
-  say(`admin token (dev tools page): ${stack.adminToken}`);
-  say(`processes: ${stack.pids().join(' ')}`);
-  say(`ready: open ${stack.url}`);
+  for (const line of readyBlock(stack)) say(line);
 }
 
 main().catch((error: unknown) => {

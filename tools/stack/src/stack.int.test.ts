@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnChild } from './infra/process';
 import type { ServiceProcess } from './services';
-import { waitUntilReady } from './stack';
+import { waitUntilReady } from './readiness';
 
 /** A "service" that never answers its readiness and exits after `ms`. */
 function dyingService(label: string, ms: number): ServiceProcess {

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { connectMongo } from '@pizza/shared';
-import { seedMenu } from '@pizza/orders/src/seed';
-import { collections } from '@pizza/orders/src/store/collections';
+import { removeLocalStack, writeLocalStack } from '@pizza/shared';
+import { prepareDataDir, type DataDir } from './data-dir';
+import { watchDeadLetters } from './dead-letter-watch';
 import { startGateway } from './gateway';
+import { superviseInfra } from './infra-supervision';
 import { resolveMongo, type MongoInstance } from './infra/mongo';
-import { spawnChild } from './infra/process';
 import { resolveRedis, type RedisInstance } from './infra/redis';
-import { pipeLines, type LineSink } from './logs';
-import { REPO_ROOT, SERVICE_NAMES, isReady, spawnService, type ServiceName, type ServiceProcess } from './services';
+import type { LineSink } from './logs';
+import { buildFrontendIfMissing, seedMissing, STATIC_DIR } from './prepare';
+import { waitUntilReady } from './readiness';
+import { SERVICE_NAMES, spawnService, type ServiceName, type ServiceProcess } from './services';
+import { Supervisor, type RestartPolicy } from './supervisor';
 
 export interface StackOptions {
   /** Gateway port; 0 picks a free one. Default: PORT, else 8080. */
@@ -22,13 +23,30 @@ export interface StackOptions {
   sink?: LineSink;
   /** Messages of the launcher itself. */
   log?: (message: string) => void;
+  /** Warnings of the launcher (a new dead letter); default: `log`. */
+  warn?: (message: string) => void;
   /** Build the frontend when no build is present (default true). */
   buildFrontend?: boolean;
+  /**
+   * Keep Redis's and MongoDB's data in this folder, found again by the next start (npm start: `.data/`);
+   * without it, they keep nothing after stop().
+   */
+  dataDir?: string;
+  /** Empty `dataDir` first. */
+  fresh?: boolean;
+  /** How a process that exits unexpectedly is restarted (default: 1 s doubling to 30 s, 5 crashes a minute). */
+  restartPolicy?: RestartPolicy;
   /**
    * Aborting gives up starting: checked between steps and while waiting for readiness; whatever was
    * started is stopped and startStack rejects with the signal's reason.
    */
   signal?: AbortSignal;
+}
+
+/** One process of the stack, by the name the log uses. */
+export interface StackProcess {
+  name: string;
+  pid: number;
 }
 
 export interface Stack {
@@ -37,43 +55,57 @@ export interface Stack {
   redisUrl: string;
   mongoUrl: string;
   mongoDb: string;
+  mongoKind: MongoInstance['kind'];
   adminToken: string;
+  /** Where the data lives, when it is kept. */
+  dataDir?: string;
+  /** The replicas running now: a restarted one takes the place of the one it replaces. */
   services: ServiceProcess[];
   /** Every process the stack started that is still meant to run (services, Redis, MongoDB stand-in). */
   pids(): number[];
+  /** The same, with names: services by label, then `redis` and `mongo-lite` when the stack runs them. */
+  processes(): StackProcess[];
   /** Kills one replica with `signal` and starts a new one in its place (fault tests). */
   restart(label: string, signal?: NodeJS.Signals): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
-const STATIC_DIR = join(REPO_ROOT, 'frontend', 'dist');
 const quiet: LineSink = () => undefined;
 
 /**
- * Runs the whole system on this machine: Redis and MongoDB per the contract's resolution, the menu seeded
- * when empty, the frontend built when missing, every service as its own process, and one gateway origin.
- * Resolves once every service's readiness answers 200. `stop()` ends every process it started.
+ * Runs the whole system on this machine: Redis and MongoDB per the contract's resolution (their data in
+ * `dataDir` when given), the menu's missing items seeded, the frontend built when missing, every service as
+ * its own process, and one gateway origin. Resolves once every service's readiness answers 200. From then
+ * on a process that exits unexpectedly is restarted (see RestartPolicy). `stop()` ends every process it started.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? (() => undefined);
   const sink = options.sink ?? quiet;
   const signal = options.signal;
   const cleanup: (() => Promise<void>)[] = [];
+  const supervisors: { stop(): void }[] = [];
   let stopping = false;
   const stopAll = async () => {
     stopping = true;
+    for (const supervisor of supervisors) supervisor.stop();
     for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
   };
   try {
     signal?.throwIfAborted();
-    const redis: RedisInstance = await resolveRedis({ log });
-    cleanup.push(() => redis.stop());
+    const data: DataDir | undefined = options.dataDir ? prepareDataDir(options.dataDir, { fresh: options.fresh }) : undefined;
+    if (data && options.fresh) log(`data: started afresh in ${data.root}`);
+    // Replaced by the supervised process's stop once there is one: stopping ends what runs then.
+    const stopInfra = { redis: () => Promise.resolve(), mongo: () => Promise.resolve() };
+    const redis: RedisInstance = await resolveRedis({ log, dir: data?.redis });
+    stopInfra.redis = () => redis.stop();
+    cleanup.push(() => stopInfra.redis());
     signal?.throwIfAborted();
-    const mongo: MongoInstance = await resolveMongo({ log });
-    cleanup.push(() => mongo.stop());
+    const mongo: MongoInstance = await resolveMongo({ log, dbpath: data?.mongo });
+    stopInfra.mongo = () => mongo.stop();
+    cleanup.push(() => stopInfra.mongo());
     signal?.throwIfAborted();
     const mongoDb = options.env?.MONGO_DB ?? process.env.MONGO_DB ?? 'pizza';
-    await seedIfEmpty(mongo.url, mongoDb, log);
+    await seedMissing(mongo.url, mongoDb, log);
     signal?.throwIfAborted();
     if (options.buildFrontend !== false) await buildFrontendIfMissing(log, sink);
     signal?.throwIfAborted();
@@ -113,117 +145,69 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanup.push(() => gateway.close());
     await waitUntilReady(services, { timeoutMs: 60_000, signal });
 
-    // From here on a service should only end when stopped or restarted: say so if one dies.
-    const retired = new Set<ServiceProcess>();
-    const watch = (service: ServiceProcess) => {
-      void service.handle.exited.then((code) => {
-        if (stopping || retired.has(service)) return;
-        log(`${service.label}: exited unexpectedly (${exitText(service, code)}); the stack is degraded`);
+    // From here on a process should only end when stopped: one that dies is brought back.
+    const policy = options.restartPolicy;
+    const serviceSupervisors = new Map<string, Supervisor<ServiceProcess>>();
+    services.forEach((first, index) => {
+      const supervisor = new Supervisor(first, {
+        label: first.label,
+        start: () => spawnService(first.name, first.label, env, sink),
+        onReplaced: (fresh) => (services[index] = fresh),
+        log,
+        policy,
       });
-    };
-    services.forEach(watch);
+      serviceSupervisors.set(first.label, supervisor);
+      supervisors.push(supervisor);
+    });
+    const infra = superviseInfra(redis, mongo, data !== undefined, { log, policy, isStopping: () => stopping });
+    supervisors.push(...infra.supervisors);
+    for (const p of infra.processes) stopInfra[p.name === 'redis' ? 'redis' : 'mongo'] = p.stop;
 
-    const restart = async (label: string, signal: NodeJS.Signals = 'SIGKILL') => {
-      const index = services.findIndex((s) => s.label === label);
-      if (index < 0) throw new Error(`no process labelled ${label}`);
-      const old = services[index]!;
-      retired.add(old);
-      old.handle.child.kill(signal);
-      await old.handle.exited;
-      const fresh = await spawnService(old.name, old.label, env, sink);
-      services[index] = fresh;
-      watch(fresh);
-      return fresh;
-    };
+    const deadLetters = await watchDeadLetters(redis.url, options.warn ?? log);
+    cleanup.push(() => deadLetters.stop());
 
     const url = `http://localhost:${gateway.port}`;
+    if (data) {
+      writeLocalStack(data.root, {
+        launcher_pid: process.pid,
+        started_at: new Date().toISOString(),
+        data_dir: data.root,
+        gateway_url: url,
+        redis_url: redis.url,
+        mongo_url: mongo.url,
+        mongo_db: mongoDb,
+        admin_token: adminToken,
+      });
+      cleanup.unshift(async () => removeLocalStack(data.root));
+    }
+    const processes = (): StackProcess[] => [
+      ...services.map((s) => ({ name: s.label, pid: s.pid })),
+      ...infra.processes.flatMap((p) => {
+        const pid = p.pid();
+        return pid ? [{ name: p.name, pid }] : [];
+      }),
+    ];
     return {
       url,
       port: gateway.port,
       redisUrl: redis.url,
       mongoUrl: mongo.url,
       mongoDb,
+      mongoKind: mongo.kind,
       adminToken,
+      dataDir: data?.root,
       services,
-      pids: () => [...services.map((s) => s.pid), ...[redis.pid, mongo.pid].filter((p): p is number => !!p)],
-      restart,
+      pids: () => processes().map((p) => p.pid),
+      processes,
+      restart: async (label, signal = 'SIGKILL') => {
+        const supervisor = serviceSupervisors.get(label);
+        if (!supervisor) throw new Error(`no process labelled ${label}`);
+        return supervisor.replace(signal);
+      },
       stop: stopAll,
     };
   } catch (error) {
     await stopAll();
     throw error;
   }
-}
-
-function exitText(service: ServiceProcess, code: number | null): string {
-  const killedBy = service.handle.child.signalCode;
-  return killedBy !== null ? `killed by ${killedBy}` : `exit code ${code}`;
-}
-
-/**
- * Polls every service's readiness until all answer 200. Fails at once, naming the service, if one of
- * them exits meanwhile (instead of waiting out the deadline), and when `signal` aborts.
- */
-export async function waitUntilReady(
-  services: readonly ServiceProcess[],
-  options: { timeoutMs: number; signal?: AbortSignal },
-): Promise<void> {
-  const done = new AbortController();
-  const exitedEarly = new Promise<never>((_, reject) => {
-    for (const service of services) {
-      void service.handle.exited.then((code) =>
-        reject(new Error(`${service.label} exited before it was ready (${exitText(service, code)}); see its output above`)),
-      );
-    }
-  });
-  const aborted = new Promise<never>((_, reject) => {
-    const signal = options.signal;
-    if (signal === undefined) return;
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    done.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
-  });
-  // Whichever loses the race may still settle later: that must not count as unhandled.
-  exitedEarly.catch(() => undefined);
-  aborted.catch(() => undefined);
-
-  const poll = async () => {
-    const deadline = Date.now() + options.timeoutMs;
-    while (!done.signal.aborted) {
-      const ready = await Promise.all(services.map((s) => isReady(s.url)));
-      if (ready.every(Boolean)) return;
-      if (Date.now() > deadline) {
-        const waiting = services.filter((_, i) => !ready[i]).map((s) => s.label);
-        throw new Error(`not ready within ${options.timeoutMs} ms: ${waiting.join(', ')}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-  try {
-    await Promise.race([poll(), exitedEarly, aborted]);
-  } finally {
-    done.abort();
-  }
-}
-
-async function seedIfEmpty(url: string, dbName: string, log: (m: string) => void) {
-  const mongo = await connectMongo(url, dbName, 'stack-seed');
-  try {
-    if ((await collections(mongo.db).menu.estimatedDocumentCount()) > 0) return;
-    await seedMenu(mongo.db);
-    log('menu: seeded');
-  } finally {
-    await mongo.close();
-  }
-}
-
-async function buildFrontendIfMissing(log: (m: string) => void, sink: LineSink) {
-  if (existsSync(join(STATIC_DIR, 'index.html'))) return;
-  log('frontend: no build found; building it once (npm run build:frontend)');
-  const build = spawnChild('npm', ['run', 'build', '-w', 'frontend'], { cwd: REPO_ROOT, env: process.env });
-  pipeLines(build.child.stdout, 'frontend-build', sink);
-  pipeLines(build.child.stderr, 'frontend-build', sink);
-  const code = await build.exited;
-  if (code !== 0) throw new Error(`frontend build failed (exit ${code})`);
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -11,13 +12,29 @@ export interface FdLimits {
   hard: number;
 }
 
+const num = (v: string | undefined) => (v === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(v) || 1024);
+
+/** /proc/self/limits where there is one (Linux); else the shell's `ulimit` (macOS, BSD); else 1024. */
 export function fdLimits(): FdLimits {
-  const line = readFileSync('/proc/self/limits', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('Max open files'));
-  const [soft, hard] = (line ?? '').replace('Max open files', '').trim().split(/\s+/);
-  const num = (v: string | undefined) => (v === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(v) || 1024);
-  return { soft: num(soft), hard: num(hard) };
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const [soft, hard] = (line ?? '').replace('Max open files', '').trim().split(/\s+/);
+    return { soft: num(soft), hard: num(hard) };
+  } catch {
+    return fdLimitsFromShell();
+  }
+}
+
+/** The limits a child shell inherits from this process, as `ulimit` reports them. */
+export function fdLimitsFromShell(): FdLimits {
+  try {
+    const [soft, hard] = execFileSync('sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' }).trim().split(/\s+/);
+    return { soft: num(soft), hard: num(hard) };
+  } catch {
+    return { soft: 1024, hard: 1024 };
+  }
 }
 
 /** Descriptors kept free for Redis, HTTP, files and the runtime. */

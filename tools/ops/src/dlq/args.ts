@@ -9,13 +9,14 @@ export type DlqCommand =
 
 export const USAGE = `usage: npm run dlq -- <command>
 
-  list [--limit N]   the newest dead letters (default 100): id, stream, event type, attempts, last error, age
+  list [--limit N]   the newest dead letters (default 100): id, stream, group, event type, attempts, last error, age
   show ID            one dead letter in full, payload as JSON
-  replay ID          put it back on its original stream (replay_count raised), then delete it
-  replay-all         replay every dead letter, oldest first
+  replay ID          put it back on its original stream for the group that failed it only (replay_count
+                     raised; the other groups skip it), then delete it
+  replay-all         replay every dead letter there is now, oldest first
   purge --yes        delete every dead letter
 
-environment: REDIS_URL (required)`;
+environment: REDIS_URL; when unset, the Redis of the stack \`npm start\` runs (found in STACK_DATA_DIR, default .data/)`;
 
 /** argv after the script name → a command, or a UsageError saying what is wrong. */
 export function parseDlqArgs(argv: readonly string[]): DlqCommand {

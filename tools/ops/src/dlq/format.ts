@@ -27,12 +27,13 @@ export function formatList(letters: readonly DeadLetter[], total: number, now: D
   const rows = letters.map((l) => [
     l.id,
     l.meta.original_stream,
+    l.meta.group || '?',
     l.original.event_type ?? '?',
     l.meta.attempts,
     truncate(l.meta.last_error, LAST_ERROR_WIDTH),
     ageOf(l, now),
   ]);
-  const table = renderTable(['ID', 'STREAM', 'EVENT TYPE', 'ATTEMPTS', 'LAST ERROR', 'AGE'], rows);
+  const table = renderTable(['ID', 'STREAM', 'GROUP', 'EVENT TYPE', 'ATTEMPTS', 'LAST ERROR', 'AGE'], rows);
   const shown =
     letters.length < total
       ? `${letters.length} of ${total} dead letters (newest first)`

@@ -46,7 +46,8 @@ export async function runDlq(
     case 'replay': {
       const replayed = STREAM_ID.test(command.id) ? await replayDeadLetter(redis, command.id) : undefined;
       if (!replayed) return notFound(command.id);
-      io.out(`replayed ${command.id} to ${replayed.stream} as ${replayed.newId}`);
+      const only = replayed.group ? ` for ${replayed.group} only` : '';
+      io.out(`replayed ${command.id} to ${replayed.stream}${only} as ${replayed.newId}`);
       return EXIT.ok;
     }
     case 'replay-all': {

@@ -2,9 +2,11 @@
 // mongod binary can be had; otherwise the offline stand-in (mongo-lite), started as a child process so
 // its CPU load stays out of the caller's event loop. One log line says which one is in use.
 import { accessSync, constants } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
-import { spawnChild, waitForLine } from './process';
+import { freePort } from './ports';
+import { spawnChild, waitForLine, type ChildHandle } from './process';
 
 export interface MongoInstance {
   /** A connection string the driver can run transactions on (replicaSet=rs0 or directConnection=true). */
@@ -12,12 +14,26 @@ export interface MongoInstance {
   kind: 'external' | 'memory-server' | 'mongo-lite';
   /** The server's process id when it runs as our child (mongo-lite). */
   pid?: number;
+  /** The server's process when it runs as our child (mongo-lite). */
+  handle?: ChildHandle;
+  /** Where it keeps its data, when it keeps any. */
+  dbpath?: string;
   stop(): Promise<void>;
 }
 
+/** Which MongoDB, in words for the start log. */
+export const MONGO_KIND_TEXT: Record<MongoInstance['kind'], string> = {
+  external: 'the server named by MONGO_URL',
+  'memory-server': 'a local mongod run by mongodb-memory-server',
+  'mongo-lite': 'mongo-lite, the built-in stand-in for development',
+};
+
 export interface ResolveMongoOptions {
   log?: (msg: string) => void;
-  /** Keep data in this directory (memory-server and mongo-lite); in memory when absent. */
+  /**
+   * Keep data in this directory (memory-server: `<dbpath>/mongod`, mongo-lite: `<dbpath>/mongo-lite`, as
+   * their files differ); in memory when absent.
+   */
   dbpath?: string;
 }
 
@@ -100,12 +116,14 @@ async function tryMemoryServer(dbpath: string | undefined): Promise<MongoInstanc
   }
   if (!haveBinary) {
     const { host, port } = downloadHost();
-    if (!(await reachable(host, port, PROBE_TIMEOUT_MS))) return `no mongod binary and ${host} unreachable`;
+    if (!(await reachable(host, port, PROBE_TIMEOUT_MS))) return `no mongod on this machine and none to download from ${host}`;
   }
+  // A kept replica set names its member host:port in its own config: come back on the port it had.
+  const instanceOpts = dbpath ? [{ dbPath: dbpath, port: await keptPort(dbpath) }] : [];
   const replSet = new MongoMemoryReplSet({
     binary: systemBinary ? { systemBinary } : {},
     replSet: { count: 1, name: 'rs0', storageEngine: 'wiredTiger' },
-    instanceOpts: dbpath ? [{ dbPath: dbpath }] : [],
+    instanceOpts,
   });
   try {
     await withTimeout(
@@ -115,24 +133,38 @@ async function tryMemoryServer(dbpath: string | undefined): Promise<MongoInstanc
     );
     await withTimeout(replSet.waitUntilRunning(), START_TIMEOUT_MS, 'mongodb-memory-server');
   } catch (err) {
-    await replSet.stop({ doCleanup: true, force: true }).catch(() => undefined);
+    await replSet.stop({ doCleanup: true, force: !dbpath }).catch(() => undefined);
     return `mongodb-memory-server failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
   }
   return {
     url: replSet.getUri(),
     kind: 'memory-server',
     stop: async () => {
-      await replSet.stop({ doCleanup: true, force: true });
+      // A kept dbPath stays; a temporary one goes.
+      await replSet.stop({ doCleanup: true, force: !dbpath });
     },
   };
 }
 
-/** mongo-lite in a child process, on a port it picks itself unless given one; stop() sends SIGTERM, then SIGKILL. */
+/** The port a kept mongod used last time (saved next to its data), or a free one, saved for next time. */
+async function keptPort(dbpath: string): Promise<number> {
+  const file = join(dbpath, 'pizza-port');
+  const saved = Number(await readFile(file, 'utf8').catch(() => ''));
+  if (Number.isInteger(saved) && saved > 0) return saved;
+  const port = await freePort();
+  await mkdir(dbpath, { recursive: true });
+  await writeFile(file, String(port));
+  return port;
+}
+
+/**
+ * mongo-lite in a child process, on `port` (default: one it picks itself); stop() sends SIGTERM, then
+ * SIGKILL.
+ */
 export async function startMongoLite(
   options: { dbpath?: string; port?: number } = {},
-): Promise<MongoInstance & { pid: number | undefined }> {
+): Promise<MongoInstance & { pid: number | undefined; handle: ChildHandle }> {
   const bin = join(dirname(require.resolve('mongo-lite/package.json')), 'bin', 'mongo-lite.js');
-  // A fixed port lets a fault test restart it where the services expect it.
   const args = [bin, '--port', String(options.port ?? 0), '--exit-with-parent'];
   if (options.dbpath) args.push('--dbpath', options.dbpath);
   const handle = spawnChild(process.execPath, args);
@@ -149,7 +181,14 @@ export async function startMongoLite(
   handle.child.stdout?.resume();
   handle.child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const { uri } = JSON.parse(line) as { uri: string };
-  return { url: uri, kind: 'mongo-lite', pid: handle.child.pid, stop: () => handle.stop(STOP_GRACE_MS) };
+  return {
+    url: uri,
+    kind: 'mongo-lite',
+    pid: handle.child.pid,
+    handle,
+    dbpath: options.dbpath,
+    stop: () => handle.stop(STOP_GRACE_MS),
+  };
 }
 
 export async function resolveMongo(opts: ResolveMongoOptions = {}): Promise<MongoInstance> {
@@ -159,16 +198,16 @@ export async function resolveMongo(opts: ResolveMongoOptions = {}): Promise<Mong
     log(`mongo: using MONGO_URL (${redact(external)})`);
     return { url: external, kind: 'external', stop: async () => undefined };
   }
-  const memory = await tryMemoryServer(opts.dbpath).catch(
+  const kept = (name: string) => (opts.dbpath ? join(opts.dbpath, name) : undefined);
+  const where = (dir: string | undefined) => (dir ? `, data in ${dir}` : '');
+  const memory = await tryMemoryServer(kept('mongod')).catch(
     (err: unknown) => `mongodb-memory-server unavailable: ${String(err)}`,
   );
   if (typeof memory !== 'string') {
-    log(`mongo: started a mongodb-memory-server replica set at ${memory.url}`);
+    log(`mongo: ${MONGO_KIND_TEXT['memory-server']} at ${memory.url}${where(kept('mongod'))}`);
     return memory;
   }
-  const lite = await startMongoLite({ dbpath: opts.dbpath });
-  log(
-    `mongo: ${memory}; using the offline stand-in mongo-lite at ${lite.url} (for development and tests only)`,
-  );
+  const lite = await startMongoLite({ dbpath: kept('mongo-lite') });
+  log(`mongo: ${MONGO_KIND_TEXT['mongo-lite']}, at ${lite.url}${where(kept('mongo-lite'))} (${memory}; set MONGO_URL to use a MongoDB server)`);
   return lite;
 }
