@@ -173,8 +173,7 @@ describe('checkout page', () => {
     expect(currentPath()).toBe('/orders/order-1?token=secret-token');
     expect(window.localStorage.getItem(CART_STORAGE_KEY)).toBeNull();
     expect(loadMyOrders(window.localStorage).map((order) => order.id)).toEqual(['order-1']);
-    expect(FakeWebSocket.latest().url).toBe(
-      'ws://localhost:3000/ws/v1/order-tracking/order-1?token=secret-token',
-    );
+    expect(FakeWebSocket.latest().url).toBe('ws://localhost:3000/ws/v1/order-tracking/order-1');
+    expect(FakeWebSocket.latest().protocols).toEqual(['pizza-tracking.v1', 'token.secret-token']);
   });
 });

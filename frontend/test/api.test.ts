@@ -1,6 +1,6 @@
 import { MenuResponse } from '@pizza/shared/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cancelOrder } from '../src/api/endpoints';
+import { cancelOrder, fetchOrder } from '../src/api/endpoints';
 import {
   ApiError,
   isUnreachable,
@@ -63,13 +63,15 @@ describe('requestJson', () => {
     await expect(requestJson('/x', MenuResponse)).rejects.toBeInstanceOf(ResponseShapeError);
   });
 
-  it('cancels with the token in the query string', async () => {
+  it('reads and cancels with the token in the Authorization header, never in the URL', async () => {
     const requests = stubFetch(() => json(200, {}));
     expect(await cancelOrder('o 1', 'a&b')).toBeNull();
-    expect(requests[0]?.method).toBe('POST');
-    expect(`${requests[0]?.url.pathname}${requests[0]?.url.search}`).toBe(
-      '/api/v1/orders/o%201/cancel?token=a%26b',
-    );
+    await fetchOrder('o 1', 'a&b').catch(() => undefined);
+    expect(requests.map((r) => `${r.method} ${r.url.pathname}${r.url.search}`)).toEqual([
+      'POST /api/v1/orders/o%201/cancel',
+      'GET /api/v1/orders/o%201',
+    ]);
+    for (const request of requests) expect(request.headers.get('authorization')).toBe('Bearer a&b');
   });
 });
 

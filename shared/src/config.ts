@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy } from './http/client-address';
 
 /** A bad or missing environment variable: the message names it. */
 export class ConfigError extends Error {
@@ -9,7 +10,31 @@ export class ConfigError extends Error {
   }
 }
 
+function isTrustProxy(setting: string): boolean {
+  try {
+    parseTrustProxy(setting);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+/**
+ * Bounds of every service's HTTP server. TRUST_PROXY is express's `trust proxy` setting: which peers may
+ * name the client in X-Forwarded-For (`loopback`: only a proxy on this host, as `npm start`'s gateway).
+ */
+export const HttpEnv = z.object({
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100),
+  HTTP_MAX_CONNECTIONS: int(16_384, 1),
+  HTTP_MAX_BODY_BYTES: int(16 * 1024, 1),
+  TRUST_PROXY: z
+    .string()
+    .refine(isTrustProxy, 'must be true, false, a hop count, or addresses/subnets separated by commas')
+    .default('loopback'),
+});
 
 /** Variables every service reads. A service extends this with its own. */
 export const BaseEnv = z.object({
@@ -25,6 +50,7 @@ export const BaseEnv = z.object({
   DEAD_LETTERS_MAXLEN: int(1_000_000, 100),
   REDIS_COMMAND_TIMEOUT_MS: int(5_000, 10),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
+  ...HttpEnv.shape,
 });
 
 export const MongoEnv = z.object({

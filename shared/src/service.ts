@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { EventBus, type ConsumerOptions } from './bus';
 import { loadConfig, type BaseEnv, type MongoEnv } from './config';
 import { createHttpApp, finishApp, type ReadinessChecks } from './http/app';
+import { parseTrustProxy, type TrustProxy } from './http/client-address';
 import { listen } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { connectMongo, type MongoHandle } from './mongo/client';
@@ -20,6 +21,8 @@ export interface ServiceContext<C extends Base> {
   app: Express;
   /** `${service}-${hostname}-${pid}` unless CONSUMER_NAME is set: unique per replica. */
   consumerName: string;
+  /** TRUST_PROXY, compiled: who may name the client in X-Forwarded-For (the WebSocket gateway uses it too). */
+  trustProxy: TrustProxy;
   /** Consumer options from the environment (retries, claim idle time). */
   consumerDefaults: Pick<ConsumerOptions, 'maxRetries' | 'claimIdleMs' | 'consumer'>;
 }
@@ -91,16 +94,21 @@ export async function startService<S extends z.ZodType<Base>>(
     },
   };
   if (mongo) readiness.mongodb = () => mongo.db.command({ ping: 1 });
-  const app = createHttpApp({ logger, readiness });
+  const trustProxy = parseTrustProxy(config.TRUST_PROXY);
+  const app = createHttpApp({ logger, readiness, trustProxy, maxBodyBytes: config.HTTP_MAX_BODY_BYTES });
 
   const consumerDefaults = { maxRetries: config.STREAM_MAX_RETRIES, claimIdleMs: config.STREAM_CLAIM_IDLE_MS, consumer: consumerName };
   const parts = await options.setup(
-    { config, logger, bus, app, consumerName, consumerDefaults },
+    { config, logger, bus, app, consumerName, consumerDefaults, trustProxy },
     mongo as C extends WithMongo ? MongoHandle : undefined,
   );
   finishApp(app, logger);
 
-  const http = await listen(app, config.HTTP_PORT);
+  const http = await listen(app, config.HTTP_PORT, undefined, {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
+  });
   parts.onListening?.(http.server);
   const consumers = (parts.consumers ?? []).map((c) => bus.consumer({ ...consumerDefaults, ...c }));
   for (const consumer of consumers) await consumer.start();

@@ -11,7 +11,11 @@ import {
   OrderStatus,
   STREAMS,
   WS_CLOSE_NOT_FOUND,
+  WS_CLOSE_TOO_MANY_CONNECTIONS,
+  WS_CLOSE_TRY_AGAIN_LATER,
+  WS_TOKEN_PROTOCOL_PREFIX,
   WS_TRACKING_PATH,
+  WS_TRACKING_PROTOCOL,
 } from '@pizza/shared/contract';
 import { DeliveryEnv } from '@pizza/delivery/src/config';
 import { NotificationsEnv } from '@pizza/notifications/src/config';
@@ -82,7 +86,11 @@ describe('docs/contract.md', () => {
     expect(missingFrom(contract, [...OrderStatus.options, ...DeliveryStatus.options])).toEqual([]);
     const ws = section(contract, 'WebSocket');
     expect(ws).toContain(`\`${WS_TRACKING_PATH}{order_id}?token=T\``);
-    expect(missingFrom(ws, [WS_CLOSE_NOT_FOUND])).toEqual([]);
+    expect(ws).toContain(`\`${WS_TRACKING_PROTOCOL}\``);
+    expect(ws).toContain(`\`${WS_TOKEN_PROTOCOL_PREFIX}<tracking_token>\``);
+    expect(
+      missingFrom(ws, [WS_CLOSE_NOT_FOUND, WS_CLOSE_TOO_MANY_CONNECTIONS, WS_CLOSE_TRY_AGAIN_LATER]),
+    ).toEqual([]);
   });
 
   test('is linked from the README', () => {

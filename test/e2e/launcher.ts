@@ -10,7 +10,7 @@ import {
   type ChildHandle,
   type ServiceName,
 } from '@pizza/stack';
-import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
+import { dropExternalDbs, GENEROUS_LIMITS_ENV, uniqueDbName } from '@pizza/shared/testing';
 
 /** `npm start` as a user runs it (the same CLI), on a free port, with fast simulator delays. */
 export interface LaunchedStack {
@@ -22,6 +22,7 @@ export interface LaunchedStack {
   /** Every process the launcher named, the launcher last. */
   pids: number[];
   handle: ChildHandle;
+  /** Everything the stack printed so far, stdout and stderr: every service's log and the gateway's. */
   lines: string[];
 }
 
@@ -67,6 +68,7 @@ export async function launchStack(options: LaunchOptions = {}): Promise<Launched
       cwd: ROOT,
       env: {
         ...process.env,
+        ...GENEROUS_LIMITS_ENV,
         PORT: '0',
         LOG_LEVEL: 'warn',
         SIMULATOR_MIN_DELAY_MS: '0',
@@ -78,9 +80,9 @@ export async function launchStack(options: LaunchOptions = {}): Promise<Launched
     },
   );
   const lines: string[] = [];
-  handle.child.stdout?.on('data', (chunk: Buffer) =>
-    lines.push(...chunk.toString().split('\n').filter(Boolean)),
-  );
+  const keep = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
+  handle.child.stdout?.on('data', keep);
+  handle.child.stderr?.on('data', keep);
   try {
     const isProcesses = (l: string) => stackMessage(l)?.startsWith('processes:') === true;
     const pidsLine = waitForLine(handle, isProcesses, { timeoutMs: 180_000, what: 'npm start' });

@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
 import { listeningPort, resolveMongo, resolveRedis, spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
 import { seedMenu } from '@pizza/orders/src/seed';
+import { GENEROUS_LIMITS_ENV } from '@pizza/shared/testing';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const ADMIN_TOKEN = 'pipeline-admin-token-0123456789';
@@ -74,6 +75,7 @@ export function usePipeline() {
       SIMULATOR_MIN_DELAY_MS: '0',
       SIMULATOR_MAX_DELAY_MS: '20',
       ADMIN_TOKEN,
+      ...GENEROUS_LIMITS_ENV,
     });
     if (USES_MONGO.has(name)) Object.assign(env, { MONGO_URL: state.mongoUrl, MONGO_DB: state.mongoDb });
     return { ...env, ...extra };

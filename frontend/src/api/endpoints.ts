@@ -24,17 +24,20 @@ export function placeOrder(request: CreateOrderRequest, idempotencyKey: string):
   });
 }
 
-function orderPath(orderId: string, token: string, suffix = ''): string {
-  return `${API}/orders/${encodeURIComponent(orderId)}${suffix}?token=${encodeURIComponent(token)}`;
+function orderPath(orderId: string, suffix = ''): string {
+  return `${API}/orders/${encodeURIComponent(orderId)}${suffix}`;
 }
 
+/** The tracking token goes in a header, never in the URL, where proxies and servers would log it. */
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
 export function fetchOrder(orderId: string, token: string, signal?: AbortSignal): Promise<OrderView> {
-  return requestJson(orderPath(orderId, token), OrderView, { signal });
+  return requestJson(orderPath(orderId), OrderView, { headers: bearer(token), signal });
 }
 
 /** Resolves with the cancelled order when the server sends it back, else null (callers refetch anyway). */
 export async function cancelOrder(orderId: string, token: string): Promise<OrderView | null> {
-  const body = await requestJson(orderPath(orderId, token, '/cancel'), z.unknown(), { method: 'POST' });
+  const body = await requestJson(orderPath(orderId, '/cancel'), z.unknown(), { method: 'POST', headers: bearer(token) });
   const order = OrderView.safeParse(body);
   return order.success ? order.data : null;
 }
@@ -46,7 +49,7 @@ export async function checkLiveness(signal?: AbortSignal): Promise<true> {
 
 export function fetchDeadLetters(adminToken: string, signal?: AbortSignal): Promise<DeadLettersResponse> {
   return requestJson(`${API}/admin/dead-letters`, DeadLettersResponse, {
-    headers: { Authorization: `Bearer ${adminToken}` },
+    headers: bearer(adminToken),
     signal,
   });
 }

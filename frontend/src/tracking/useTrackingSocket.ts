@@ -1,4 +1,5 @@
 import {
+  trackingProtocols,
   TrackingMessage,
   WS_CLOSE_NOT_FOUND,
   WS_TRACKING_PATH,
@@ -13,13 +14,10 @@ const STABLE_AFTER_MS = 5_000;
 /** The state of the live link, as the "live / reconnecting" indicator shows it. */
 export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'not_found' | 'ended';
 
-export function trackingSocketUrl(
-  location: Pick<Location, 'protocol' | 'host'>,
-  orderId: string,
-  token: string,
-): string {
+/** The socket's URL: no token in it, the token goes as a subprotocol (`trackingProtocols`). */
+export function trackingSocketUrl(location: Pick<Location, 'protocol' | 'host'>, orderId: string): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}${WS_TRACKING_PATH}${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`;
+  return `${scheme}//${location.host}${WS_TRACKING_PATH}${encodeURIComponent(orderId)}`;
 }
 
 interface TrackingSocketOptions {
@@ -62,7 +60,7 @@ export function useTrackingSocket({
       retryTimerRef.current = undefined;
       // Finished while a reconnect was waiting: nothing more will come, so do not open another socket.
       if (finishedRef.current) return setLinkState('ended');
-      const socket = new WebSocket(trackingSocketUrl(window.location, orderId, token));
+      const socket = new WebSocket(trackingSocketUrl(window.location, orderId), trackingProtocols(token));
       socketRef.current = socket;
       // An accepted connection is not yet a working one: a server that accepts and then closes at once
       // must keep backing off. The backoff starts over after the first valid message, or after the

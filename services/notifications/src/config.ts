@@ -3,7 +3,7 @@ import { BaseEnv } from '@pizza/shared';
 
 const int = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
 
-/** The gateway's environment: the bus variables plus the WebSocket heartbeat and backpressure bounds. */
+/** The gateway's environment: the bus variables plus the WebSocket heartbeat, backpressure and connection bounds. */
 export const NotificationsEnv = BaseEnv.extend({
   /** How often every client is pinged. */
   WS_PING_INTERVAL_MS: int(30_000, 10),
@@ -13,5 +13,9 @@ export const NotificationsEnv = BaseEnv.extend({
   WS_MAX_BUFFERED_BYTES: int(1024 * 1024, 1024),
   /** How long a connection for a not-yet-known order waits for its order.created before 4404. */
   WS_UNKNOWN_ORDER_GRACE_MS: int(5_000, 0),
+  /** Open connections this gateway process takes; more are closed with 1013. Keep below HTTP_MAX_CONNECTIONS. */
+  WS_MAX_CONNECTIONS: int(10_000, 1),
+  /** Open connections one client address may hold; more are closed with 4429. */
+  WS_MAX_CONNECTIONS_PER_CLIENT: int(50, 1),
 });
 export type NotificationsConfig = z.infer<typeof NotificationsEnv>;

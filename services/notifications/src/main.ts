@@ -12,7 +12,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
     name: 'notifications',
     schema: NotificationsEnv,
     env,
-    async setup({ config, bus, logger, consumerName, consumerDefaults }) {
+    async setup({ config, bus, logger, consumerName, consumerDefaults, trustProxy }) {
       const metrics = gatewayMetrics();
       const cache = new TrackingCache(bus.redis);
       const gateway = new TrackingGateway({
@@ -24,6 +24,9 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         clientTimeoutMs: config.WS_CLIENT_TIMEOUT_MS,
         maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
         graceMs: config.WS_UNKNOWN_ORDER_GRACE_MS,
+        trustProxy,
+        maxConnections: config.WS_MAX_CONNECTIONS,
+        maxConnectionsPerClient: config.WS_MAX_CONNECTIONS_PER_CLIENT,
       });
       const fanout = new FanoutSubscriber({
         redisUrl: config.REDIS_URL,

@@ -15,6 +15,11 @@ export function gatewayMetrics() {
       help: 'Clients terminated: silent past the timeout, or too slow to read',
       labelNames: ['reason'],
     }),
+    refused: counter({
+      name: 'ws_connections_refused_total',
+      help: 'Connections closed at once: the per-client or the total cap was reached',
+      labelNames: ['reason'],
+    }),
     updates: counter({
       name: 'notifications_cache_updates_total',
       help: 'Events applied to the tracking cache, by outcome',

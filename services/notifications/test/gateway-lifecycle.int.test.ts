@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@pizza/shared';
+import { parseTrustProxy, type Logger } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
 import { gatewayMetrics } from '../src/metrics';
 import type { CachedOrder } from '../src/store/tracking-cache';
@@ -27,6 +27,9 @@ async function standalone(options: Partial<GatewayOptions>) {
     clientTimeoutMs: 120_000,
     maxBufferedBytes: 1024 * 1024,
     graceMs: 10_000,
+    trustProxy: parseTrustProxy('loopback'),
+    maxConnections: 10_000,
+    maxConnectionsPerClient: 10_000,
     ...options,
   });
   const server: Server = createServer();

@@ -11,6 +11,7 @@ import {
 import { GROUPS, STREAMS } from '@pizza/shared/contract';
 import { ordersContext } from './application/context';
 import { orderHandlers } from './handlers';
+import { orderLimits, RateLimitEnv } from './http/limits';
 import { mountRoutes } from './http/routes';
 import { orderMetrics } from './metrics';
 import { ensureIndexes } from './store/collections';
@@ -22,6 +23,7 @@ export const OrdersEnv = BaseEnv.extend(MongoEnv.shape)
   .extend({
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   })
+  .extend(RateLimitEnv.shape)
   .extend(FaultEnv.shape);
 
 /** The order service: HTTP API, the consumers of status and delivery events, and the outbox relay. */
@@ -41,7 +43,8 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         source: SERVICE,
         afterCommit: crashAfterCommitHook(config, env, logger, 'order'),
       });
-      mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN });
+      const limits = orderLimits(config, { redis: bus.redis, logger });
+      mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN, limits });
       return {
         consumers: [
           {

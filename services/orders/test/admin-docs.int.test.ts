@@ -78,6 +78,11 @@ describe('docs, headers and metrics', () => {
       'items',
       'customer',
     ]);
+    // The tracking token is a bearer token; the query parameter is only for old links.
+    const read = (res.body.paths['/api/v1/orders/{id}'] as { get: Record<string, unknown> }).get;
+    expect(read.security).toEqual([{ trackingToken: [] }]);
+    expect(read.parameters).toContainEqual(expect.objectContaining({ name: 'token', deprecated: true }));
+    expect(Object.keys(read.responses as object)).toContain('429');
   });
 
   test('the docs page and its assets come from this service, not a CDN', async () => {

@@ -48,6 +48,28 @@ const cases: [string, unknown, string][] = [
     order({ customer: { name: customer.name, address: 'a'.repeat(301) } }),
     'customer.address',
   ],
+  ['a name with a lone surrogate', order({ customer: { ...customer, name: 'Ada \uD800' } }), 'customer.name'],
+  ['a name holding NUL', order({ customer: { ...customer, name: 'A\u0000da' } }), 'customer.name'],
+  [
+    'a name with a right-to-left override',
+    order({ customer: { ...customer, name: 'Ada\u202Egpj' } }),
+    'customer.name',
+  ],
+  [
+    'a name of zero-width spaces only',
+    order({ customer: { ...customer, name: '\u200B\u200B' } }),
+    'customer.name',
+  ],
+  [
+    'an address with a bidi isolate',
+    order({ customer: { ...customer, address: '1 Loop\u2066 Lane' } }),
+    'customer.address',
+  ],
+  [
+    'an address of invisible characters only',
+    order({ customer: { ...customer, address: '\u2060\uFEFF\u00AD' } }),
+    'customer.address',
+  ],
   ['an unknown top-level field', order({ coupon: 'FREE' }), 'coupon'],
   ['an unknown customer field', order({ customer: { ...customer, phone: '555' } }), 'customer.phone'],
   ['an unknown line field', order({ items: [{ ...line(), price: 1 }] }), 'items.0.price'],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Cents } from './money';
 import { DeliveryStatus, OrderStatus } from './statuses';
+import { visibleText } from './text';
 
 /** Request and response bodies of the public HTTP API (docs/contract.md). All JSON is snake_case. */
 
@@ -36,8 +37,8 @@ export const OrderLineInput = z.strictObject({
 export const CreateOrderRequest = z.strictObject({
   items: z.array(OrderLineInput).min(1).max(LIMITS.maxLines),
   customer: z.strictObject({
-    name: z.string().trim().min(1).max(LIMITS.nameMax),
-    address: z.string().trim().min(1).max(LIMITS.addressMax),
+    name: visibleText({ max: LIMITS.nameMax }),
+    address: visibleText({ max: LIMITS.addressMax, lineBreaks: true }),
   }),
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
@@ -86,6 +87,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'payload_too_large',
   'unauthorized',
+  'rate_limited',
   'not_ready',
   'internal_error',
 ] as const;

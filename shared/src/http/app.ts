@@ -3,6 +3,8 @@ import { AppError } from '../errors';
 import { isInfraFailure } from '../infra-failure';
 import type { Logger } from '../logger';
 import { collectDefaultMetrics, histogram, LATENCY_BUCKETS, registry } from '../metrics';
+import { parseTrustProxy, type TrustProxy } from './client-address';
+import { pathOf } from './path';
 
 /** A named readiness check: resolves when the dependency answers. */
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
@@ -17,15 +19,25 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+export interface HttpAppOptions {
+  logger: Logger;
+  readiness: ReadinessChecks;
+  /** Which peers may name the client in X-Forwarded-For (TRUST_PROXY); default: loopback only. */
+  trustProxy?: TrustProxy;
+  /** A request whose Content-Length is larger is refused with 413 before its body is read. */
+  maxBodyBytes?: number;
+}
+
 /**
- * Every service's HTTP basics: liveness, readiness with named checks, /metrics, request duration, and
- * (via `finishApp`) the contract's JSON errors.
+ * Every service's HTTP basics: liveness, readiness with named checks, /metrics, request duration, a debug
+ * line per request (its path only: the query may hold a token), oversized bodies refused on their
+ * Content-Length, and (via `finishApp`) the contract's JSON errors.
  */
-export function createHttpApp(options: { logger: Logger; readiness: ReadinessChecks }): Express {
+export function createHttpApp(options: HttpAppOptions): Express {
   collectDefaultMetrics();
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy ?? parseTrustProxy('loopback'));
 
   const duration = histogram({
     name: 'http_request_duration_seconds',
@@ -38,10 +50,15 @@ export function createHttpApp(options: { logger: Logger; readiness: ReadinessChe
     res.on('finish', () => {
       // The matched route pattern, never the raw path: ids would explode the label set.
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      stop({ method: req.method, route, status_code: String(res.statusCode) });
+      const seconds = stop({ method: req.method, route, status_code: String(res.statusCode) });
+      options.logger.debug(
+        { method: req.method, path: pathOf(req.originalUrl), status: res.statusCode, duration_s: seconds },
+        'request',
+      );
     });
     next();
   });
+  if (options.maxBodyBytes !== undefined) app.use(refuseLargeBodies(options.maxBodyBytes));
 
   app.get('/api/v1/health/live', (_req, res) => {
     res.json({ status: 'ok' });
@@ -71,6 +88,19 @@ export function createHttpApp(options: { logger: Logger; readiness: ReadinessChe
     res.type(registry.contentType).send(await registry.metrics());
   });
   return app;
+}
+
+/**
+ * 413 on the declared length alone: the body parser would read a too-large body to its end before
+ * answering. The connection is closed after the answer, so the body is never read.
+ */
+function refuseLargeBodies(maxBytes: number): RequestHandler {
+  return (req, res, next) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (!(declared > maxBytes)) return next();
+    res.set('Connection', 'close');
+    sendError(res, 413, 'payload_too_large', `Request body too large (at most ${maxBytes} bytes)`);
+  };
 }
 
 export function sendError(res: express.Response, status: number, code: string, message: string, details?: unknown) {

@@ -8,9 +8,41 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(handler: RequestListener, port: number, host = '0.0.0.0'): Promise<RunningServer> {
-  const server = createServer(handler);
+/** How long a client may take, and how many may be connected at once (HTTP_* in the configuration). */
+export interface ServerLimits {
+  /** Until the request's headers are complete; a slow-header client is cut off after this. */
+  headersTimeoutMs: number;
+  /** Until the whole request, body included, is received. */
+  requestTimeoutMs: number;
+  /** Connections (upgraded WebSockets included) beyond this are closed as they arrive. */
+  maxConnections: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 16_384,
+};
+
+export async function listen(
+  handler: RequestListener,
+  port: number,
+  host = '0.0.0.0',
+  limits: ServerLimits = DEFAULT_SERVER_LIMITS,
+): Promise<RunningServer> {
+  // Node checks both timeouts only every connectionsCheckingInterval (30 s by default): check often
+  // enough that a timeout is enforced within about a quarter of itself.
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    handler,
+  );
   server.keepAliveTimeout = 5_000;
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -26,3 +26,4 @@ export { dropExternalDbs, uniqueDbName } from './mongo';
 export { TRACKING_SEQUENCE } from './tracking';
 export { deciderSpec, type Decider } from './decider-spec';
 export { metricIn, metricValue } from './metrics';
+export { GENEROUS_LIMITS_ENV } from './limits';

@@ -1,7 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import Redis from 'ioredis';
 import { startStack, type Stack } from '@pizza/stack';
-import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
+import { dropExternalDbs, GENEROUS_LIMITS_ENV, uniqueDbName } from '@pizza/shared/testing';
 
 /**
  * The whole system for one chaos case: the launcher's own stack (every service a process), fast simulator
@@ -17,6 +17,8 @@ export interface ChaosStack {
 }
 
 export const CHAOS_ENV = {
+  // Every customer and every fuzz case comes from 127.0.0.1: one client to the limits.
+  ...GENEROUS_LIMITS_ENV,
   SIMULATOR_MIN_DELAY_MS: '0',
   SIMULATOR_MAX_DELAY_MS: '50',
   STREAM_CLAIM_IDLE_MS: '1000',

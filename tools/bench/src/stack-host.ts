@@ -9,6 +9,18 @@ import { join } from 'node:path';
 
 export const READY_PREFIX = 'BENCH_STACK_READY ';
 
+/**
+ * Every simulated customer is 127.0.0.1, one client to the rate limits: raise them out of the way (the
+ * values of GENEROUS_LIMITS_ENV in shared/src/testing, written out since only built-ins may be imported here;
+ * older checkouts ignore them).
+ */
+const BENCH_LIMITS_ENV = {
+  RATE_LIMIT_ORDERS: '1000000',
+  RATE_LIMIT_TOKEN_FAILURES: '1000000',
+  WS_MAX_CONNECTIONS: '1000000',
+  WS_MAX_CONNECTIONS_PER_CLIENT: '1000000',
+};
+
 interface HostedStack {
   url: string;
   redisUrl: string;
@@ -27,7 +39,7 @@ async function main(root: string): Promise<void> {
   };
   const stack = await launcher.startStack({
     port: 0,
-    env: { SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '0' },
+    env: { ...BENCH_LIMITS_ENV, SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '0' },
     buildFrontend: false,
     log: (msg: string) => process.stderr.write(`stack: ${msg}\n`),
   });

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -31,6 +33,41 @@ describe('gateway', () => {
     } finally {
       client.terminate();
       await new Promise((resolve) => upstream.close(resolve));
+      rmSync(staticDir, { recursive: true, force: true });
+    }
+  });
+
+  it('logs each request and upgrade by its path, never its query string (old links carry ?token=)', async () => {
+    const orders = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => orders.listen(0, '127.0.0.1', resolve));
+    const upstream = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => upstream.once('listening', resolve));
+    const staticDir = mkdtempSync(join(tmpdir(), 'gateway-static-'));
+    const lines: string[] = [];
+    const gateway = await startGateway({
+      port: 0,
+      staticDir,
+      orders: () => [`http://127.0.0.1:${(orders.address() as AddressInfo).port}`],
+      notifications: () => [`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`],
+      accessLog: (line) => lines.push(line),
+    });
+    const client = new WebSocket(`ws://127.0.0.1:${gateway.port}/ws/v1/order-tracking/o1?token=secret-ws`);
+    const opened = new Promise((resolve, reject) => {
+      client.once('open', resolve);
+      client.once('error', reject);
+    });
+    try {
+      await (await fetch(`http://127.0.0.1:${gateway.port}/api/v1/orders/o1?token=secret-http`)).text();
+      await opened;
+      const paths = lines.map((line) => (JSON.parse(line) as { path: string }).path);
+      expect(paths).toEqual(expect.arrayContaining(['/api/v1/orders/o1', '/ws/v1/order-tracking/o1']));
+      expect(lines.join('\n')).not.toContain('secret');
+    } finally {
+      client.terminate();
+      await gateway.close();
+      await new Promise((resolve) => upstream.close(resolve));
+      orders.closeAllConnections(); // the gateway's keep-alive connection would hold close() for seconds
+      await new Promise((resolve) => orders.close(resolve));
       rmSync(staticDir, { recursive: true, force: true });
     }
   });

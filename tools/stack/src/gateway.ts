@@ -3,7 +3,7 @@ import { request, type IncomingMessage, type Server, type ServerResponse } from 
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import express from 'express';
-import { listen, type RunningServer } from '@pizza/shared';
+import { listen, pathOf, type RunningServer } from '@pizza/shared';
 
 /**
  * The one origin of `npm start`: `/api` → orders, `/ws` → notifications (WebSocket upgrade included),
@@ -16,6 +16,15 @@ export interface GatewayOptions {
   staticDir: string;
   orders: () => string[];
   notifications: () => string[];
+  /**
+   * When set, one JSON line per request and per WebSocket upgrade: method, path and status. The path
+   * only, never the query: old tracking links carry `?token=`.
+   */
+  accessLog?: (line: string) => void;
+}
+
+function logLine(log: ((line: string) => void) | undefined, fields: Record<string, unknown>) {
+  log?.(JSON.stringify({ level: 'debug', time: new Date().toISOString(), msg: 'request', ...fields }));
 }
 
 function roundRobin(targets: () => string[]) {
@@ -38,6 +47,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const pickNotifications = roundRobin(options.notifications);
   const app = express();
   app.disable('x-powered-by');
+  if (options.accessLog) {
+    app.use((req, res, next) => {
+      const started = performance.now();
+      res.on('finish', () =>
+        logLine(options.accessLog, {
+          method: req.method,
+          path: pathOf(req.originalUrl),
+          status: res.statusCode,
+          duration_s: (performance.now() - started) / 1000,
+        }),
+      );
+      next();
+    });
+  }
 
   app.use('/api', (req, res) => {
     const target = pickOrders();
@@ -64,7 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
 
   const running = await listen(app, options.port, options.host ?? '127.0.0.1');
-  const upgraded = attachUpgrade(running.server, pickNotifications);
+  const upgraded = attachUpgrade(running.server, pickNotifications, options.accessLog);
   return {
     ...running,
     // server.close() waits for every connection, and an upgraded WebSocket (an open tracking page)
@@ -91,10 +114,11 @@ function forwarded(req: IncomingMessage) {
  * Pipes a WebSocket upgrade on `/ws` to a notifications replica, bytes both ways. Returns the sockets
  * of the upgrades still open (client and upstream sides), for close() to end.
  */
-function attachUpgrade(server: Server, pick: () => URL | undefined): Set<Socket> {
+function attachUpgrade(server: Server, pick: () => URL | undefined, log?: (line: string) => void): Set<Socket> {
   const open = new Set<Socket>();
   server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {
     const target = req.url?.startsWith('/ws/') ? pick() : undefined;
+    logLine(log, { method: req.method, path: pathOf(req.url), upgrade: 'websocket', upstream: target?.host ?? null });
     if (!target) {
       client.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;

@@ -139,6 +139,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       staticDir: STATIC_DIR,
       orders: () => urlsOf('orders'),
       notifications: () => urlsOf('notifications'),
+      // The gateway's access log only at debug: at 10 orders/s it would drown everything else.
+      accessLog: ['debug', 'trace'].includes(env.LOG_LEVEL ?? '') ? (line) => sink('gateway', line) : undefined,
     });
     cleanup.push(() => gateway.close());
     await waitUntilReady(services, { timeoutMs: 60_000, signal });

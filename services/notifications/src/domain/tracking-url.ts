@@ -1,4 +1,4 @@
-import { WS_TRACKING_PATH } from '@pizza/shared/contract';
+import { WS_TOKEN_PROTOCOL_PREFIX, WS_TRACKING_PATH } from '@pizza/shared/contract';
 
 export interface TrackingTarget {
   /** Undefined when the id is missing or malformed: such a client gets not_found. */
@@ -8,8 +8,20 @@ export interface TrackingTarget {
 
 const MAX_ID_LENGTH = 128;
 
-/** `/ws/v1/order-tracking/{order_id}?token=T` → its parts; undefined for any other path. */
-export function parseTrackingUrl(url: string | undefined): TrackingTarget | undefined {
+/** The token offered as a `token.<T>` subprotocol (Sec-WebSocket-Protocol), if any. */
+export function tokenFromProtocols(header: string | undefined): string | undefined {
+  const offered = (header ?? '').split(',').map((p) => p.trim());
+  const token = offered
+    .find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX))
+    ?.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
+  return token || undefined;
+}
+
+/**
+ * `/ws/v1/order-tracking/{order_id}` → its parts; undefined for any other path. The token is the one offered
+ * as a subprotocol, else `?token=T` (old links).
+ */
+export function parseTrackingUrl(url: string | undefined, protocols?: string): TrackingTarget | undefined {
   if (!url) return undefined;
   let parsed: URL;
   try {
@@ -26,6 +38,6 @@ export function parseTrackingUrl(url: string | undefined): TrackingTarget | unde
     orderId = undefined;
   }
   if (!orderId || orderId.length > MAX_ID_LENGTH || orderId.includes('/')) orderId = undefined;
-  const token = parsed.searchParams.get('token') || undefined;
+  const token = tokenFromProtocols(protocols) ?? (parsed.searchParams.get('token') || undefined);
   return { orderId, token };
 }

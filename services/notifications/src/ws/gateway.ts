@@ -1,11 +1,17 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { trackingTokenMatches, type Logger } from '@pizza/shared';
+import { clientAddress, pathOf, trackingTokenMatches, type Logger, type TrustProxy } from '@pizza/shared';
+import {
+  WS_CLOSE_TOO_MANY_CONNECTIONS,
+  WS_CLOSE_TRY_AGAIN_LATER,
+  WS_TRACKING_PROTOCOL,
+} from '@pizza/shared/contract';
 import type { TrackingState } from '../domain/tracking';
 import { parseTrackingUrl, type TrackingTarget } from '../domain/tracking-url';
 import type { GatewayMetrics } from '../metrics';
 import type { CachedOrder } from '../store/tracking-cache';
+import { ConnectionCaps, type FullCap } from './connection-caps';
 import { ClientRegistry } from './registry';
 import { TrackedClient } from './tracked-client';
 
@@ -19,6 +25,10 @@ export interface GatewayOptions {
   clientTimeoutMs: number;
   maxBufferedBytes: number;
   graceMs: number;
+  /** Who may name the client in X-Forwarded-For (TRUST_PROXY), for the per-client cap. */
+  trustProxy: TrustProxy;
+  maxConnections: number;
+  maxConnectionsPerClient: number;
 }
 
 /** Time given to clients to complete the closing handshake on shutdown before they are cut. */
@@ -34,9 +44,15 @@ export function sweepIntervalMs(o: { pingIntervalMs: number; clientTimeoutMs: nu
   return Math.max(1, Math.min(o.pingIntervalMs, Math.ceil(o.clientTimeoutMs / 20)));
 }
 
+const REFUSALS: Record<FullCap, [code: number, reason: string]> = {
+  per_client: [WS_CLOSE_TOO_MANY_CONNECTIONS, 'too many connections from this address'],
+  total: [WS_CLOSE_TRY_AGAIN_LATER, 'too many connections, try again later'],
+};
+
 /**
- * `/ws/v1/order-tracking/{order_id}?token=T` on the service's HTTP server: checks the token against the
- * cache, sends the cached state at once, then every change this replica hears on the fan-out channel.
+ * `/ws/v1/order-tracking/{order_id}` on the service's HTTP server, the token offered as a subprotocol (or
+ * `?token=T`): checks the token against the cache, sends the cached state at once, then every change this
+ * replica hears on the fan-out channel. Connections are capped per client address and in total.
  */
 export class TrackingGateway {
   private readonly wss = new WebSocketServer({
@@ -44,8 +60,11 @@ export class TrackingGateway {
     maxPayload: 16 * 1024,
     perMessageDeflate: false,
     clientTracking: false,
+    // Never the token protocol: the answer would carry the secret back.
+    handleProtocols: (offered) => (offered.has(WS_TRACKING_PROTOCOL) ? WS_TRACKING_PROTOCOL : false),
   });
   private readonly clients = new ClientRegistry();
+  private readonly caps: ConnectionCaps;
   private heartbeat: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -53,7 +72,9 @@ export class TrackingGateway {
   private resyncing: Promise<void> | undefined;
   private resyncAgain = false;
 
-  constructor(private readonly o: GatewayOptions) {}
+  constructor(private readonly o: GatewayOptions) {
+    this.caps = new ConnectionCaps({ total: o.maxConnections, perClient: o.maxConnectionsPerClient });
+  }
 
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -129,13 +150,23 @@ export class TrackingGateway {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const target = parseTrackingUrl(req.url);
+    const target = parseTrackingUrl(req.url, req.headers['sec-websocket-protocol']);
+    this.o.logger.debug({ path: pathOf(req.url) }, 'websocket upgrade');
     if (!target || this.stopping) {
       const status = this.stopping ? '503 Service Unavailable' : '404 Not Found';
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
+    const address = clientAddress(req, this.o.trustProxy);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // Refused after the handshake, so that a browser sees the close code rather than a failed connect.
+      const full = this.caps.take(address);
+      if (full) {
+        this.o.metrics.refused.inc({ reason: full });
+        ws.close(...REFUSALS[full]);
+        return;
+      }
+      ws.once('close', () => this.caps.release(address));
       this.connect(ws, target).catch((error: unknown) => {
         this.o.logger.error({ err: error }, 'tracking connection failed');
         ws.close(1011, 'internal error');

@@ -17,9 +17,9 @@ function requireAdmin(adminToken: string): RequestHandler {
   };
 }
 
-export function adminRoutes(options: { redis: Redis; adminToken: string }): Router {
+export function adminRoutes(options: { redis: Redis; adminToken: string; failures: RequestHandler }): Router {
   const router = Router();
-  router.use('/admin', requireAdmin(options.adminToken));
+  router.use('/admin', options.failures, requireAdmin(options.adminToken));
   router.get('/admin/dead-letters', async (req, res) => {
     const query = Query.safeParse(req.query);
     if (!query.success) throw new ValidationError('Invalid query', zodDetails(query.error));

@@ -24,13 +24,21 @@ const json = (name: string) => ({ content: { 'application/json': { schema: ref(n
 const error = (description: string) => ({ description, ...json('ErrorBody') });
 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+/** Old links only: a token in the URL ends up in logs and browser history, so clients send the header. */
 const tokenParam = {
   name: 'token',
   in: 'query',
-  required: true,
-  description: 'The tracking token returned when the order was placed',
+  required: false,
+  deprecated: true,
+  description:
+    'The tracking token, for links made before the Authorization header; `Authorization: Bearer <token>` wins',
   schema: { type: 'string' },
 };
+const rateLimited = (what: string) => ({
+  description: `\`rate_limited\`: too many ${what} from this client; wait for Retry-After`,
+  headers: { 'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } } },
+  ...json('ErrorBody'),
+});
 
 export function openApiDocument(): JsonSchema {
   return {
@@ -39,7 +47,7 @@ export function openApiDocument(): JsonSchema {
       title: 'Pizza orders API',
       version: '1.0.0',
       description:
-        'Menu, orders, tracking and cancellation. Money is integer cents. Every error is `{"error": {"code", "message", "details"}}`.',
+        'Menu, orders, tracking and cancellation. Money is integer cents. Every error is `{"error": {"code", "message", "details"}}`. Live tracking: WebSocket `/ws/v1/order-tracking/{id}`, offering the subprotocols `pizza-tracking.v1` and `token.<tracking_token>`.',
     },
     paths: {
       '/api/v1/menu': {
@@ -71,9 +79,10 @@ export function openApiDocument(): JsonSchema {
             201: { description: 'The order, with its tracking token', ...json('CreatedOrder') },
             400: error('`validation_error`: details is ValidationDetails'),
             409: error('`out_of_stock`: details is OutOfStockDetails; nothing was taken'),
-            413: error('`payload_too_large`: the body is over 16 kB'),
+            413: error('`payload_too_large`: the body is over HTTP_MAX_BODY_BYTES (16 kB by default)'),
             415: error('`unsupported_media_type`: the body is not JSON'),
             422: error('`idempotency_key_reused`: the key came with another body'),
+            429: rateLimited('orders (RATE_LIMIT_ORDERS per RATE_LIMIT_WINDOW_MS)'),
           },
         },
       },
@@ -81,10 +90,12 @@ export function openApiDocument(): JsonSchema {
         get: {
           tags: ['orders'],
           summary: 'An order with its timeline and delivery',
+          security: [{ trackingToken: [] }],
           parameters: [idParam, tokenParam],
           responses: {
             200: { description: 'The order', ...json('OrderView') },
             404: error('`not_found`: wrong id or wrong token'),
+            429: rateLimited('wrong tokens (RATE_LIMIT_TOKEN_FAILURES)'),
           },
         },
       },
@@ -92,11 +103,13 @@ export function openApiDocument(): JsonSchema {
         post: {
           tags: ['orders'],
           summary: 'Cancel while created or confirmed; stock is given back',
+          security: [{ trackingToken: [] }],
           parameters: [idParam, tokenParam],
           responses: {
             200: { description: 'The cancelled order', ...json('OrderView') },
             404: error('`not_found`: wrong id or wrong token'),
             409: error('`not_cancellable`: the order is past confirmed'),
+            429: rateLimited('wrong tokens (RATE_LIMIT_TOKEN_FAILURES)'),
           },
         },
       },
@@ -116,6 +129,7 @@ export function openApiDocument(): JsonSchema {
           responses: {
             200: { description: 'Count and entries', ...json('DeadLettersResponse') },
             401: error('`unauthorized`'),
+            429: rateLimited('wrong admin tokens (RATE_LIMIT_ADMIN_FAILURES)'),
           },
         },
       },
@@ -131,7 +145,14 @@ export function openApiDocument(): JsonSchema {
       },
     },
     components: {
-      securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
+      securitySchemes: {
+        adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+        trackingToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The order's tracking_token, returned when it was placed",
+        },
+      },
       schemas: {
         CreateOrderRequest: schema(CreateOrderRequest, 'input'),
         CreatedOrder: schema(CreatedOrder),

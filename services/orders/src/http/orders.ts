@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ValidationError, zodDetails } from '@pizza/shared';
 import { CreateOrderRequest } from '@pizza/shared/contract';
@@ -10,6 +10,7 @@ import { IDEMPOTENCY_KEY_MAX } from '../domain/idempotency';
 import { toOrderView } from '../domain/order-view';
 import { IdempotencyKeyReusedError, NotCancellableError, OutOfStockError } from '../errors';
 import { jsonBody } from './body';
+import type { OrderLimits } from './limits';
 
 const IdempotencyKey = z
   .string()
@@ -18,9 +19,14 @@ const IdempotencyKey = z
   .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters')
   .optional();
 
-/** A missing or malformed token is simply a wrong one: the answer is the same 404. */
-const tokenOf = (query: unknown): string => {
-  const token = (query as { token?: unknown }).token;
+/**
+ * The tracking token: `Authorization: Bearer <token>`, else `?token=` (links made before the header).
+ * A missing or malformed token is simply a wrong one: the answer is the same 404.
+ */
+const tokenOf = (req: Request): string => {
+  const bearer = /^Bearer (.+)$/.exec(req.get('Authorization') ?? '');
+  if (bearer) return bearer[1]!;
+  const token = (req.query as { token?: unknown }).token;
   return typeof token === 'string' ? token : '';
 };
 
@@ -36,10 +42,10 @@ function countRefusal(ctx: OrdersContext): (error: unknown) => never {
   };
 }
 
-export function ordersRoutes(ctx: OrdersContext): Router {
+export function ordersRoutes(ctx: OrdersContext, limits: OrderLimits): Router {
   const router = Router();
 
-  router.post('/orders', ...jsonBody(), async (req, res) => {
+  router.post('/orders', limits.placement, ...jsonBody(), async (req, res) => {
     const key = IdempotencyKey.safeParse(req.get('Idempotency-Key'));
     if (!key.success) {
       ctx.metrics.rejected.inc({ reason: 'validation' });
@@ -57,13 +63,13 @@ export function ordersRoutes(ctx: OrdersContext): Router {
     res.status(201).location(`/api/v1/orders/${order.id}`).json(order);
   });
 
-  router.get('/orders/:id', async (req, res) => {
-    res.json(await readOrder(ctx, idOf(req.params), tokenOf(req.query)));
+  router.get('/orders/:id', limits.tokenFailures, async (req, res) => {
+    res.json(await readOrder(ctx, idOf(req.params), tokenOf(req)));
   });
 
-  router.post('/orders/:id/cancel', async (req, res) => {
+  router.post('/orders/:id/cancel', limits.tokenFailures, async (req, res) => {
     const cancel = { type: 'CancelOrder' } as const;
-    const outcome = await changeOrderStatus(ctx, idOf(req.params), cancel, { token: tokenOf(req.query) });
+    const outcome = await changeOrderStatus(ctx, idOf(req.params), cancel, { token: tokenOf(req) });
     if (outcome.kind === 'rejected') throw new NotCancellableError(outcome.order.status);
     res.json(toOrderView(outcome.order));
   });

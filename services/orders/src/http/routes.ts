@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import type { OrdersContext } from '../application/context';
 import { adminRoutes } from './admin';
 import { docsRoutes } from './docs';
+import type { OrderLimits } from './limits';
 import { menuRoutes } from './menu';
 import { ordersRoutes } from './orders';
 
@@ -11,9 +12,10 @@ import { ordersRoutes } from './orders';
 export function mountRoutes(
   app: Express,
   ctx: OrdersContext,
-  options: { redis: Redis; adminToken: string },
+  options: { redis: Redis; adminToken: string; limits: OrderLimits },
 ): void {
   app.use(helmet());
   app.use(docsRoutes());
-  app.use('/api/v1', menuRoutes(ctx), ordersRoutes(ctx), adminRoutes(options));
+  const admin = adminRoutes({ ...options, failures: options.limits.adminFailures });
+  app.use('/api/v1', menuRoutes(ctx), ordersRoutes(ctx, options.limits), admin);
 }

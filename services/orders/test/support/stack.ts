@@ -10,6 +10,7 @@ import {
   type Envelope,
   type RunningService,
 } from '@pizza/shared';
+import { GENEROUS_LIMITS_ENV } from '@pizza/shared/testing';
 import { start } from '../../src/main';
 import { collections, type MenuDoc } from '../../src/store/collections';
 
@@ -73,6 +74,7 @@ export function serviceEnv(s: Pick<Stack, 'redisUrl' | 'mongoUrl' | 'mongoDb'>):
     ADMIN_TOKEN,
     STREAM_CLAIM_IDLE_MS: '200',
     LOG_LEVEL: 'silent',
+    ...GENEROUS_LIMITS_ENV,
   };
 }
 

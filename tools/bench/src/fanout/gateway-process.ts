@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { listeningPort, spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
+import { GENEROUS_LIMITS_ENV } from '@pizza/shared/testing';
 
 /** One notifications (WebSocket gateway) process on its own port, as the launcher runs it. */
 export interface GatewayProcess {
@@ -23,6 +24,8 @@ export async function startGatewayProcess(
       HTTP_PORT: '0',
       SERVICE_NAME: 'notifications',
       LOG_LEVEL: 'info',
+      // Every tracker is 127.0.0.1, and there are more than the default total cap.
+      ...GENEROUS_LIMITS_ENV,
       ...env,
     },
   });

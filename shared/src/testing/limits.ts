@@ -1,0 +1,12 @@
+/**
+ * The per-client limits raised out of the way, for harnesses that place many orders or open many sockets
+ * from one address (127.0.0.1): end-to-end, chaos and pipeline tests, benchmarks. Tests of the limits
+ * themselves set their own small values.
+ */
+export const GENEROUS_LIMITS_ENV: Readonly<Record<string, string>> = {
+  RATE_LIMIT_ORDERS: '1000000',
+  RATE_LIMIT_TOKEN_FAILURES: '1000000',
+  RATE_LIMIT_ADMIN_FAILURES: '1000000',
+  WS_MAX_CONNECTIONS: '1000000',
+  WS_MAX_CONNECTIONS_PER_CLIENT: '1000000',
+};
