@@ -180,5 +180,5 @@ test('metrics show open connections, pushed messages and push latency', async ()
   expect(await Promise.all(names.map((name) => metricValue(base, name)))).toEqual(before.map((v) => v + 1));
   const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
   expect(health.status).toBe(200);
-  expect(await health.json()).toEqual({ status: 'ready', checks: { redis: { status: 'up' } } });
+  expect(await health.json()).toEqual({ status: 'ready', checks: { redis: { status: 'up' }, consumers: { status: 'up' } } });
 });

@@ -51,15 +51,16 @@ async function idleSimulator(): Promise<RunningService> {
   return service;
 }
 
-test('an idle simulator sends the firing loop at most one Redis command a second', async () => {
+test('an idle simulator sends Redis at most two script calls a second, not a poll every 100 ms', async () => {
   await idleSimulator();
   const windowMs = 5_000;
   // A measurement window: the rate is what is asserted, so this waits out a fixed span on purpose.
   const commands = await commandsDuring(() => new Promise((resolve) => setTimeout(resolve, windowMs)));
   const firingLoop = [...commands].filter(([name]) => !CONSUMER_COMMANDS.test(name));
   const perSecond = firingLoop.reduce((sum, [, n]) => sum + n, 0) / (windowMs / 1000);
-  // Polling every 100 ms ran ~40 a second (the script and the commands inside it).
-  expect(perSecond).toBeLessThanOrEqual(1);
+  // Polling every 100 ms ran ~40 a second (the script and the commands inside it). What is left is the
+  // safety-net look and the consumer's claim and trim scripts, which Redis counts under the same EVALSHA.
+  expect(perSecond).toBeLessThanOrEqual(2);
 });
 
 test('a timer scheduled by another replica fires without waiting for the safety-net look', async () => {
