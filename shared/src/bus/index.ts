@@ -8,7 +8,7 @@ import { Publisher, type RawEntry } from './publisher';
 import { defineBusScripts } from './scripts';
 import { StreamTrimmer } from './trimmer';
 
-export type { Handler, HandlerContext, Handlers, ConsumerOptions } from './consumer';
+export type { BatchEntry, BatchHandler, Handler, HandlerContext, Handlers, ConsumerOptions } from './consumer';
 export type { RawEntry } from './publisher';
 export { StreamConsumer } from './consumer';
 export { StreamTrimmer } from './trimmer';
