@@ -8,7 +8,6 @@ import { createHttpApp, finishApp, type ReadinessChecks } from './http/app';
 import { listen } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { connectMongo, type MongoHandle } from './mongo/client';
-import { ensureInboxIndexes } from './mongo/inbox';
 
 type Base = z.infer<typeof BaseEnv>;
 type WithMongo = Base & z.infer<typeof MongoEnv>;
@@ -72,7 +71,6 @@ export async function startService<S extends z.ZodType<Base>>(
         transactionMs: mongoConfig.MONGO_TRANSACTION_TIMEOUT_MS,
       })
     : undefined;
-  if (mongo) await ensureInboxIndexes(mongo.db);
   const bus = new EventBus({
     redisUrl: config.REDIS_URL,
     logger,
