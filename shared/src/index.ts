@@ -8,7 +8,6 @@ export * from './envelope';
 export * from './metrics';
 export * from './bus';
 export * from './mongo/client';
-export * from './mongo/inbox';
 export * from './mongo/outbox';
 export * from './http/app';
 export * from './http/server';

@@ -9,7 +9,6 @@ import { parseTrustProxy, type TrustProxy } from './http/client-address';
 import { listen } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { connectMongo, type MongoHandle } from './mongo/client';
-import { ensureInboxIndexes } from './mongo/inbox';
 
 type Base = z.infer<typeof BaseEnv>;
 type WithMongo = Base & z.infer<typeof MongoEnv>;
@@ -75,7 +74,6 @@ export async function startService<S extends z.ZodType<Base>>(
         transactionMs: mongoConfig.MONGO_TRANSACTION_TIMEOUT_MS,
       })
     : undefined;
-  if (mongo) await ensureInboxIndexes(mongo.db);
   const bus = new EventBus({
     redisUrl: config.REDIS_URL,
     logger,

@@ -43,3 +43,44 @@ describe('defineScript', () => {
     await expect(failing([], [])).rejects.toThrow('oven is cold');
   });
 });
+
+describe('defineScript(…).many', () => {
+  const increment = () =>
+    defineScript(redis.client, { name: 'increment', lua: INCREMENT, reply: z.tuple([z.number(), z.string()]) });
+
+  test('runs every call in order, in one round trip, each reply parsed', async () => {
+    const calls = [
+      { keys: ['a'], args: [1] },
+      { keys: ['b'], args: [5] },
+      { keys: ['a'], args: [2] },
+    ];
+    expect(await increment().many(calls)).toEqual([
+      [1, 'a'],
+      [5, 'b'],
+      [3, 'a'],
+    ]);
+  });
+
+  test('when Redis has forgotten the script, each call still runs exactly once', async () => {
+    await redis.client.script('FLUSH');
+    const replies = await increment().many([
+      { keys: ['c'], args: [1] },
+      { keys: ['c'], args: [1] },
+    ]);
+    expect(replies).toEqual([
+      [1, 'c'],
+      [2, 'c'],
+    ]);
+    expect(await redis.client.get('c')).toBe('2');
+  });
+
+  test('a failing call fails the whole, after the others ran', async () => {
+    const failing = defineScript(redis.client, {
+      name: 'maybe',
+      lua: `if ARGV[1] == 'x' then return redis.error_reply('oven is cold') end return redis.call('INCR', KEYS[1])`,
+      reply: z.number(),
+    });
+    await expect(failing.many([{ keys: ['d'], args: ['x'] }, { keys: ['d'], args: ['ok'] }])).rejects.toThrow('oven is cold');
+    expect(await redis.client.get('d')).toBe('1');
+  });
+});

@@ -43,7 +43,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
           {
             group: GROUPS.delivery,
             streams: [STREAMS.orders, STREAMS.deliveryStatus],
-            handlers: deliveryHandlers(ctx),
+            ...deliveryHandlers(ctx),
           },
         ],
         start: () => outbox.start(),

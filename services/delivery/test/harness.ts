@@ -60,6 +60,9 @@ export function useDeliveryHarness() {
     get redis() {
       return state.redis!;
     },
+    get mongo() {
+      return { url: state.mongoUrl!, db: state.mongoDb! };
+    },
     async service(env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
       const service = await start({
         REDIS_URL: state.redisUrl,

@@ -44,7 +44,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
           {
             group: GROUPS.notifications,
             streams: [STREAMS.orders, STREAMS.deliveries],
-            handlers: trackingHandlers(deps),
+            ...trackingHandlers(deps),
           },
         ],
         onListening: (server) => gateway.attach(server),

@@ -1,4 +1,6 @@
-import type { Envelope } from '@pizza/shared';
+import { createLogger, type Envelope, type HandlerContext } from '@pizza/shared';
+import { trackingHandlers } from '../src/handlers';
+import { gatewayMetrics } from '../src/metrics';
 import { waitFor } from '@pizza/shared/testing';
 import { orderCreatedUpdate, orderStatusChangedUpdate } from '../src/domain/tracking';
 import { CACHE_KEYS, TrackingCache } from '../src/store/tracking-cache';
@@ -40,4 +42,32 @@ test('an event applied again is stale, publishes nothing, and no key per event i
   } finally {
     subscriber.disconnect();
   }
+});
+
+test('one read of events is applied in one round trip; applied again, nothing moves', async () => {
+  const cache = new TrackingCache(h.redis);
+  const deps = { cache, metrics: gatewayMetrics(), maxRetries: 5 };
+  const { batchHandler } = trackingHandlers(deps);
+  const o = orderEvents();
+  const [created, confirmed] = happyPath(o) as [Envelope<'order.created'>, Envelope<'order.status_changed'>];
+  const logger = createLogger({ service: 'test', level: 'silent' });
+  const entries = [created, confirmed, created, confirmed].map((event) => ({
+    event,
+    ctx: { attempt: 1, logger } as HandlerContext,
+  }));
+  const pipelines = jest.spyOn(h.redis, 'pipeline');
+  const single = jest.spyOn(h.redis, 'evalsha');
+  try {
+    await batchHandler(entries);
+    expect(pipelines).toHaveBeenCalledTimes(1);
+    expect(single).not.toHaveBeenCalled();
+  } finally {
+    pipelines.mockRestore();
+    single.mockRestore();
+  }
+  const state = await cache.read(o.orderId);
+  expect(state?.state).toMatchObject({ status: 'confirmed', event_id: confirmed.event_id });
+  // Applied again whole (a redelivered read): nothing moves.
+  await batchHandler(entries);
+  expect((await cache.read(o.orderId))?.state).toEqual(state?.state);
 });

@@ -50,7 +50,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
           {
             group: GROUPS.orders,
             streams: [STREAMS.orderStatus, STREAMS.deliveries],
-            handlers: orderHandlers(ctx),
+            ...orderHandlers(ctx),
           },
         ],
         start: () => outbox.start(),

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { STREAMS, type Envelope, type EventType } from '../contract';
 import { fieldsFromList, fieldsToList, fromStreamFields, type StreamFields } from '../envelope';
 import { AppError, errorMessage } from '../errors';
@@ -22,11 +23,29 @@ export interface HandlerContext {
 export type Handler<T extends EventType> = (event: Envelope<T>, ctx: HandlerContext) => Promise<void>;
 export type Handlers = { [T in EventType]?: Handler<T> };
 
+/** One entry of a batch: its event, and what its own handler would be given. */
+export interface BatchEntry {
+  event: Envelope;
+  ctx: HandlerContext;
+}
+/**
+ * Applies every entry of one read at once (e.g. in one transaction), in stream order. Resolving means every
+ * entry was applied: they are acked together. Rejecting hands each entry to its own handler, one by one, as
+ * if there were no batch; so whatever a rejected batch did apply must be a no-op when applied again (the
+ * idempotency every handler has anyway). An infrastructure failure is retried in place, like a handler's.
+ */
+export type BatchHandler = (entries: readonly BatchEntry[]) => Promise<void>;
+
 export interface ConsumerOptions {
   group: string;
   consumer: string;
   streams: readonly string[];
   handlers: Handlers;
+  /**
+   * Applies all the handled entries of one read together; the handlers are its fallback, one entry at a
+   * time. Only what one read returned is batched: nothing waits to fill a batch.
+   */
+  batchHandler?: BatchHandler;
   /** Attempts before an entry is dead-lettered (STREAM_MAX_RETRIES). */
   maxRetries: number;
   /** Idle time after which a pending entry is reclaimed for another attempt (STREAM_CLAIM_IDLE_MS). */
@@ -48,6 +67,7 @@ interface Entry {
 }
 
 type Outcome = 'ack' | 'pending' | 'dead-lettered';
+type Work = { entry: Entry; event: Envelope };
 
 export interface ConsumerDeps {
   /** Commands (XACK, XAUTOCLAIM, scripts). */
@@ -112,7 +132,10 @@ export class StreamConsumer {
   private nextClaimAt = 0;
   private stopping = new AbortController();
   private readonly health: LoopHealth;
-  private readonly o: Required<Omit<ConsumerOptions, 'claimIntervalMs'>> & { claimIntervalMs: number };
+  private readonly o: Required<Omit<ConsumerOptions, 'claimIntervalMs' | 'batchHandler'>> &
+    Pick<ConsumerOptions, 'batchHandler'> & { claimIntervalMs: number };
+  /** Settled entries whose XACK goes out with the next read, in the same round trip. */
+  private unacked: Entry[] = [];
 
   constructor(
     options: ConsumerOptions,
@@ -199,15 +222,31 @@ export class StreamConsumer {
         await sleep(backoffMs(failures), this.stopping.signal);
       }
     }
+    await this.ack(this.unacked.splice(0));
   }
 
+  /**
+   * XREADGROUP, preceded in the same pipeline (one round trip) by the XACKs of what was settled since the last
+   * read. Both go on the reader's connection: Redis runs the XACKs before the read blocks.
+   */
   private async readNew(blockMs: number): Promise<Entry[]> {
     const streams = this.o.streams;
-    const reply = (await this.deps.reader.xreadgroup(
+    const acks = this.unacked.splice(0);
+    const pipeline = this.deps.reader.pipeline();
+    const ackCount = this.queueAcks(pipeline, acks);
+    pipeline.xreadgroup(
       'GROUP', this.o.group, this.o.consumer,
       'COUNT', this.o.batchSize, 'BLOCK', blockMs,
       'STREAMS', ...streams, ...streams.map(() => '>'),
-    )) as [string, [string, string[]][]][] | null;
+    );
+    const replies = await pipeline.exec().catch((error: unknown) => {
+      this.unacked.push(...acks);
+      throw error;
+    });
+    this.ackFailures((replies ?? []).slice(0, ackCount), acks);
+    const [readError, raw] = replies?.[ackCount] ?? [new Error('XREADGROUP got no reply'), null];
+    if (readError) throw readError;
+    const reply = raw as [string, [string, string[]][]][] | null;
     if (!reply) return [];
     const entries = reply.flatMap(([stream, list]) =>
       list.map(([id, fields]) => ({ stream, id, fields: fieldsFromList(fields), attempt: 1 })),
@@ -259,10 +298,14 @@ export class StreamConsumer {
     }
   }
 
-  /** Runs a batch: entries with one key in order, keys in parallel up to the bound; then one XACK per stream. */
+  /**
+   * Runs what one read (or claim) returned: all at once through the batch handler if there is one; else, or
+   * if the batch fails, entries with one key in order and keys in parallel up to the bound. The acks go out
+   * with the next read.
+   */
   private async process(entries: Entry[]): Promise<void> {
     if (entries.length === 0) return;
-    const lanes = new Map<string, { entry: Entry; event?: Envelope }[]>();
+    const work: Work[] = [];
     const toAck: Entry[] = [];
     for (const entry of entries) {
       if (replayedForAnotherGroup(entry.fields, this.o.group)) {
@@ -286,18 +329,23 @@ export class StreamConsumer {
         await this.deadLetter(entry, type, `invalid envelope: ${decoded.error}`);
         continue;
       }
-      const key = this.o.partitionKey(decoded.event);
-      const lane = lanes.get(key) ?? [];
-      lane.push({ entry, event: decoded.event });
-      lanes.set(key, lane);
+      work.push({ entry, event: decoded.event });
     }
+    const oneByOne = await this.applyBatch(work, toAck);
 
+    const lanes = new Map<string, Work[]>();
+    for (const item of oneByOne) {
+      const key = this.o.partitionKey(item.event);
+      const lane = lanes.get(key);
+      if (lane) lane.push(item);
+      else lanes.set(key, [item]);
+    }
     const queue = [...lanes.values()];
     let next = 0;
     const worker = async () => {
       for (let lane = queue[next++]; lane; lane = queue[next++]) {
         for (const { entry, event } of lane) {
-          const outcome = await this.settle(entry, event!);
+          const outcome = await this.settle(entry, event);
           if (outcome === 'ack') toAck.push(entry);
           // The rest of this key waits behind it: left pending, XAUTOCLAIM hands them back in id order.
           else if (outcome === 'pending') break;
@@ -306,7 +354,45 @@ export class StreamConsumer {
     };
     // Workers never reject, so every one of them has finished before the batch is acked.
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, queue.length) }, worker));
-    await this.ack(toAck);
+    this.unacked.push(...toAck);
+  }
+
+  /**
+   * Hands the entries to the batch handler in one call when there are two or more (one entry goes to its own
+   * handler: the same work). Returns what is left for the per-entry handlers: nothing but the entries past
+   * their last attempt (dead-lettered there) if the batch applied; everything if it failed, so that a poison
+   * entry is retried and dead-lettered alone; nothing at all if the consumer stopped during an outage (the
+   * entries stay pending for the next owner).
+   */
+  private async applyBatch(work: Work[], toAck: Entry[]): Promise<Work[]> {
+    const batch = this.o.batchHandler;
+    const fresh = work.filter((w) => w.entry.attempt <= this.o.maxRetries);
+    if (!batch || fresh.length < 2) return work;
+    const spent = work.filter((w) => w.entry.attempt > this.o.maxRetries);
+    const items = fresh.map(({ entry, event }) => ({ event, ctx: new EntryContext(entry, this.o.group, this.deps.logger, event) }));
+    const started = performance.now();
+    try {
+      await this.untilDependenciesAnswer(fresh.map((w) => w.entry), this.deps.logger, () => batch(items));
+    } catch (error) {
+      if (isInfraFailure(error)) {
+        this.deps.metrics.batches.inc({ group: this.o.group, outcome: 'left_pending' });
+        return spent;
+      }
+      this.deps.metrics.batches.inc({ group: this.o.group, outcome: 'split' });
+      this.deps.logger.warn({ err: error, entries: fresh.length }, 'batch failed; applying its entries one by one');
+      return work;
+    }
+    const perEntry = (performance.now() - started) / 1000 / fresh.length;
+    for (const { entry, event } of fresh) {
+      const labels = { stream: entry.stream, group: this.o.group, type: event.event_type };
+      this.deps.metrics.consumed.inc(labels);
+      this.deps.metrics.acked.inc(labels);
+      this.deps.metrics.handlerDuration.observe(labels, perEntry);
+      toAck.push(entry);
+    }
+    this.deps.metrics.batches.inc({ group: this.o.group, outcome: 'applied' });
+    this.deps.metrics.batchSize.observe({ group: this.o.group }, fresh.length);
+    return spent;
   }
 
   /** `handle`, but an unexpected throw leaves the entry pending instead of rejecting the batch. */
@@ -330,7 +416,7 @@ export class StreamConsumer {
     const stopTimer = () => this.deps.metrics.handlerDuration.observe(labels, (performance.now() - started) / 1000);
     const ctx = new EntryContext(entry, this.o.group, this.deps.logger, event);
     try {
-      await this.untilDependenciesAnswer(entry, ctx, () => handler(event, ctx));
+      await this.untilDependenciesAnswer([entry], ctx.logger, () => handler(event, ctx));
       stopTimer();
       this.deps.metrics.acked.inc(labels);
       return 'ack';
@@ -356,22 +442,31 @@ export class StreamConsumer {
    * its idle time before each retry so that no other consumer claims it meanwhile. The batch waits, so reading
    * pauses until the dependency answers. Only stopping ends the wait (the entry stays pending).
    */
-  private async untilDependenciesAnswer(entry: Entry, ctx: HandlerContext, attempt: () => Promise<void>): Promise<void> {
+  private async untilDependenciesAnswer(entries: readonly Entry[], logger: Logger, attempt: () => Promise<void>): Promise<void> {
     for (let failures = 1; ; failures++) {
       try {
         return await attempt();
       } catch (error) {
         if (!isInfraFailure(error) || !this.running) throw error;
-        this.deps.metrics.infraErrors.inc({ stream: entry.stream, group: this.o.group });
-        if (failures === 1) ctx.logger.warn({ err: error, attempt: entry.attempt }, 'dependency unavailable; retrying in place, no attempt counted');
+        this.deps.metrics.infraErrors.inc({ stream: entries[0]?.stream ?? '*', group: this.o.group });
+        if (failures === 1) logger.warn({ err: error, entries: entries.length, attempt: entries[0]?.attempt }, 'dependency unavailable; retrying in place, no attempt counted');
         await sleep(Math.min(backoffMs(failures), this.o.claimIdleMs / 3), this.stopping.signal);
         if (!this.running) throw error;
-        const owned = await this.deps.redis
-          .xclaim(entry.stream, this.o.group, this.o.consumer, 0, entry.id, 'JUSTID')
-          .catch(() => [entry.id]); // Redis down too: keep trying; the claim is refreshed once it answers
-        if (owned.length === 0) throw error; // no longer pending (acked elsewhere, or trimmed): not ours to finish
+        // No longer all pending (acked elsewhere, or trimmed): not ours to finish.
+        if (!(await this.stillOwned(entries))) throw error;
       }
     }
+  }
+
+  /** Resets the entries' idle time (XCLAIM … JUSTID, which does not raise the delivery counter); false if one is gone. */
+  private async stillOwned(entries: readonly Entry[]): Promise<boolean> {
+    const byStream = groupByStream(entries);
+    const pipeline = this.deps.redis.pipeline();
+    for (const [stream, ids] of byStream) pipeline.xclaim(stream, this.o.group, this.o.consumer, 0, ...ids, 'JUSTID');
+    const replies = await pipeline.exec().catch(() => null);
+    // Redis down too: keep trying; the claim is refreshed once it answers.
+    if (!replies || replies.some(([error]) => error)) return true;
+    return replies.reduce((owned, [, ids]) => owned + (ids as string[]).length, 0) === entries.length;
   }
 
   private async deadLetter(entry: Entry, type: string, lastError: string): Promise<Outcome> {
@@ -401,19 +496,39 @@ export class StreamConsumer {
     return 'dead-lettered';
   }
 
+  /** Acks on the command connection: what is still unacked when the consumer stops. */
   private async ack(entries: Entry[]): Promise<void> {
     if (entries.length === 0) return;
-    const byStream = new Map<string, string[]>();
-    for (const e of entries) {
-      const ids = byStream.get(e.stream);
-      if (ids) ids.push(e.id);
-      else byStream.set(e.stream, [e.id]);
-    }
     const pipeline = this.deps.redis.pipeline();
-    for (const [stream, ids] of byStream) pipeline.xack(stream, this.o.group, ...ids);
-    // Left unacked, the entries are simply handled again after a claim (handlers are idempotent): say so.
-    for (const [error] of (await pipeline.exec()) ?? []) {
-      if (error) this.deps.logger.warn({ err: error, group: this.o.group }, 'XACK failed; entries will be redelivered');
-    }
+    const count = this.queueAcks(pipeline, entries);
+    this.ackFailures(((await pipeline.exec()) ?? []).slice(0, count), entries);
   }
+
+  /** One XACK per stream; returns how many commands were queued. */
+  private queueAcks(pipeline: ChainableCommander, entries: readonly Entry[]): number {
+    const byStream = groupByStream(entries);
+    for (const [stream, ids] of byStream) pipeline.xack(stream, this.o.group, ...ids);
+    return byStream.size;
+  }
+
+  /**
+   * A failed XACK: if Redis did not answer, the entries are acked with the next read; otherwise they are
+   * simply handled again after a claim (handlers are idempotent). Either way, say so.
+   */
+  private ackFailures(replies: [Error | null, unknown][], entries: readonly Entry[]): void {
+    const failed = replies.map(([error]) => error).filter((error): error is Error => error !== null);
+    if (failed.length === 0) return;
+    if (failed.some((error) => isInfraFailure(error)) && this.running) this.unacked.push(...entries);
+    this.deps.logger.warn({ err: failed[0], group: this.o.group }, 'XACK failed; entries will be acked later or redelivered');
+  }
+}
+
+function groupByStream(entries: readonly Entry[]): Map<string, string[]> {
+  const byStream = new Map<string, string[]>();
+  for (const e of entries) {
+    const ids = byStream.get(e.stream);
+    if (ids) ids.push(e.id);
+    else byStream.set(e.stream, [e.id]);
+  }
+  return byStream;
 }

@@ -10,7 +10,7 @@ import { StreamTrimmer } from './trimmer';
 /** The trimmer's target length of working streams when none is configured (STREAM_MAXLEN's default). */
 const DEFAULT_STREAM_MAXLEN = 100_000;
 
-export type { Handler, HandlerContext, Handlers, ConsumerOptions } from './consumer';
+export type { BatchEntry, BatchHandler, Handler, HandlerContext, Handlers, ConsumerOptions } from './consumer';
 export type { RawEntry } from './publisher';
 export { StreamConsumer } from './consumer';
 export { StreamTrimmer } from './trimmer';

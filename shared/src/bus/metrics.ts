@@ -11,6 +11,8 @@ export function busMetrics() {
     retried: counter({ name: 'bus_events_retried_total', help: 'Entries reclaimed with XAUTOCLAIM for another attempt', labelNames: ['stream', 'group'] }),
     deadLettered: counter({ name: 'bus_events_dead_lettered_total', help: 'Entries moved to dead-letters', labelNames: entry }),
     ignored: counter({ name: 'bus_events_ignored_total', help: 'Entries acked without a handler (unknown or unhandled type)', labelNames: ['stream', 'group', 'reason'] }),
+    batches: counter({ name: 'bus_batches_total', help: 'Reads applied through a batch handler: applied at once, split into one entry at a time after a failure, or left pending (stopped during an outage)', labelNames: ['group', 'outcome'] }),
+    batchSize: histogram({ name: 'bus_batch_size', help: 'Entries applied together by a batch handler', labelNames: ['group'], buckets: [2, 4, 8, 16, 32, 64, 128] }),
     handlerDuration: histogram({ name: 'bus_handler_duration_seconds', help: 'Handler run time', labelNames: entry, buckets: LATENCY_BUCKETS }),
     lag: gauge({ name: 'bus_group_lag', help: 'Entries in the stream not yet delivered to the group', labelNames: ['stream', 'group'] }),
     trimmed: counter({ name: 'bus_stream_trimmed_total', help: 'Entries trimmed from a stream after every group acknowledged them', labelNames: ['stream'] }),

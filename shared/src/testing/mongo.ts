@@ -24,3 +24,19 @@ export async function dropExternalDbs(...dbNames: string[]): Promise<void> {
     await client.close();
   }
 }
+
+/**
+ * The commands a client sends while `work` runs, by name (`find`, `update`, `commitTransaction`…), in order.
+ * The client must be created with `monitorCommands: true`.
+ */
+export async function commandsDuring(client: MongoClient, work: () => Promise<unknown>): Promise<string[]> {
+  const names: string[] = [];
+  const record = (event: { commandName: string }) => names.push(event.commandName);
+  client.on('commandStarted', record);
+  try {
+    await work();
+  } finally {
+    client.off('commandStarted', record);
+  }
+  return names;
+}

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, applyOnce, isDuplicateKey, type Envelope } from '@pizza/shared';
-import { GROUPS, isRejection } from '@pizza/shared/contract';
+import { AppError, type Envelope } from '@pizza/shared';
+import { isRejection } from '@pizza/shared/contract';
 import { decide } from '../domain/delivery';
-import type { DeliveryContext } from './context';
-import { saveDelivery } from './save-delivery';
+import type { DeliveryWork } from './delivery-work';
 
 /** The order's order.created has not been seen yet: retried, since it is on the same stream, earlier. */
 class AddressUnknownError extends AppError {
@@ -12,43 +11,20 @@ class AddressUnknownError extends AppError {
   }
 }
 
-export type StartOutcome = 'started' | 'already_started' | 'repeat';
+export type StartOutcome = { kind: 'started' } | { kind: 'already_started' };
 
 /**
- * An order went out for delivery: in one transaction, once per event, load the order's delivery, let it
- * decide (a second start is refused), save the new delivery with delivery.created and the simulator's step.
+ * An order went out for delivery: let the order's delivery decide (a second start, e.g. the same event
+ * again, is refused), and record the new delivery with delivery.created and the simulator's step.
  */
-export async function startDelivery(
-  ctx: DeliveryContext,
-  cause: Envelope<'order.status_changed'>,
-): Promise<StartOutcome> {
+export function startDelivery(work: DeliveryWork, cause: Envelope<'order.status_changed'>): StartOutcome {
   const orderId = cause.payload.order_id;
-  try {
-    const outcome = await applyOnce(
-      ctx.mongo,
-      { group: GROUPS.delivery, eventId: cause.event_id },
-      async (session) => {
-        const address = await ctx.store.addressOf(session, orderId);
-        if (address === undefined) throw new AddressUnknownError(orderId);
-        const [loaded, now] = [await ctx.store.findByOrder(session, orderId), ctx.clock()];
-        const events = decide(
-          { type: 'StartDelivery', now, delivery: { id: randomUUID(), orderId, address } },
-          loaded,
-        );
-        if (isRejection(events)) return 'already_started';
-        await saveDelivery(ctx, session, { loaded, events, cause, now });
-        return 'started';
-      },
-    );
-    if (!outcome.applied) return 'repeat';
-    if (outcome.result === 'started') {
-      ctx.afterCreateCommit?.();
-      ctx.outbox.wake();
-    }
-    return outcome.result;
-  } catch (error) {
-    // Another event for this order created it at the same moment: the unique index on order_id keeps it to one.
-    if (!isDuplicateKey(error)) throw error;
-    return 'already_started';
-  }
+  const address = work.addressOf(orderId);
+  if (address === undefined) throw new AddressUnknownError(orderId);
+  const loaded = work.deliveryOf(orderId);
+  const delivery = { id: randomUUID(), orderId, address };
+  const events = decide({ type: 'StartDelivery', now: work.now, delivery }, loaded);
+  if (isRejection(events)) return { kind: 'already_started' };
+  work.record(loaded, events, cause);
+  return { kind: 'started' };
 }

@@ -1,33 +1,54 @@
-import type { Handlers } from '@pizza/shared';
+import type { BatchHandler, HandlerContext, Handlers } from '@pizza/shared';
+import {
+  applyDeliveryEvents,
+  type DeliveryCause,
+  type DeliveryOutcome,
+} from '../application/apply-delivery-events';
 import type { DeliveryContext } from '../application/context';
-import { moveDelivery } from '../application/move-delivery';
-import { startDelivery } from '../application/start-delivery';
-import { startsDelivery } from '../domain/delivery';
 
 /**
  * The events the delivery service consumes: order.created (remember where the order goes),
  * order.status_changed (the status that starts a delivery; other statuses are not this service's business)
- * and delivery.status_simulated (the simulator moved a delivery on). Refusals are counted and acked.
+ * and delivery.status_simulated (the simulator moved a delivery on). One read of the bus is applied in one
+ * transaction; each event alone is the fallback. Refusals are counted and acked.
  */
 export function deliveryHandlers(ctx: DeliveryContext) {
-  return {
-    'order.created': async (event) => {
-      await ctx.store.rememberAddress(event.payload.order_id, event.payload.customer.address, ctx.clock());
-    },
-    'order.status_changed': async (event, hctx) => {
-      if (!startsDelivery(event.payload.status)) return;
-      const outcome = await startDelivery(ctx, event);
-      if (outcome === 'started') ctx.metrics.created.inc();
-      if (outcome === 'already_started')
-        hctx.logger.info({ order_id: event.payload.order_id }, 'delivery already created by another event');
-    },
-    'delivery.status_simulated': async (event, hctx) => {
-      const outcome = await moveDelivery(ctx, event);
-      if (outcome.kind === 'moved') ctx.metrics.transitions.inc({ to: outcome.to });
-      if (outcome.kind !== 'rejected') return;
-      ctx.metrics.ignored.inc({ reason: outcome.reason });
-      const { delivery_id, status } = event.payload;
-      hctx.logger.info({ delivery_id, status, reason: outcome.reason }, 'delivery status not applied');
-    },
+  const apply = async (entries: readonly { event: DeliveryCause; ctx: HandlerContext }[]) => {
+    const outcomes = await applyDeliveryEvents(ctx, entries.map((e) => e.event));
+    outcomes.forEach((outcome, i) => report(ctx, outcome, entries[i]!));
+  };
+  const one = (event: DeliveryCause, hctx: HandlerContext) => apply([{ event, ctx: hctx }]);
+  const handlers = {
+    'order.created': one,
+    'order.status_changed': one,
+    'delivery.status_simulated': one,
   } satisfies Handlers;
+  // The consumer hands over only the types above (those with a handler).
+  const batchHandler: BatchHandler = (entries) =>
+    apply(entries.map((e) => ({ event: e.event as DeliveryCause, ctx: e.ctx })));
+  return { handlers, batchHandler };
+}
+
+function report(
+  ctx: DeliveryContext,
+  outcome: DeliveryOutcome,
+  entry: { event: DeliveryCause; ctx: HandlerContext },
+): void {
+  const { payload } = entry.event;
+  switch (outcome.kind) {
+    case 'started':
+      ctx.metrics.created.inc();
+      return;
+    case 'already_started':
+      entry.ctx.logger.info({ order_id: payload.order_id }, 'delivery already created by another event');
+      return;
+    case 'moved':
+      ctx.metrics.transitions.inc({ to: outcome.to });
+      return;
+    case 'rejected': {
+      ctx.metrics.ignored.inc({ reason: outcome.reason });
+      const { delivery_id, status } = payload as { delivery_id?: string; status?: string };
+      entry.ctx.logger.info({ delivery_id, status, reason: outcome.reason }, 'delivery status not applied');
+    }
+  }
 }

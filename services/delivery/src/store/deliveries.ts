@@ -1,5 +1,4 @@
 import type { ClientSession, Db } from 'mongodb';
-import { INBOX_TTL_SECONDS } from '@pizza/shared';
 import type { DeliveryStatus } from '@pizza/shared/contract';
 import type { Delivery } from '../domain/delivery';
 
@@ -14,9 +13,12 @@ export interface DeliveryDoc {
   history: { status: DeliveryStatus; at: Date }[];
 }
 
+/** How long an address is kept: a week, far past any redelivery. */
+export const ADDRESS_TTL_SECONDS = 7 * 24 * 3600;
+
 /**
  * Where each order is delivered to, remembered from order.created, and needed only until the order goes
- * out: removed by a TTL index after as long as the inbox remembers events.
+ * out: removed by a TTL index after ADDRESS_TTL_SECONDS.
  */
 export interface OrderAddressDoc {
   _id: string;
@@ -38,42 +40,51 @@ export function deliveryStore(db: Db) {
     async ensureIndexes(): Promise<void> {
       // At most one delivery per order, whatever the redelivery or the race.
       await deliveries.createIndex({ order_id: 1 }, { unique: true });
-      await addresses.createIndex({ at: 1 }, { expireAfterSeconds: INBOX_TTL_SECONDS });
+      await addresses.createIndex({ at: 1 }, { expireAfterSeconds: ADDRESS_TTL_SECONDS });
     },
 
-    /** Idempotent: the first address recorded for an order stays. */
-    async rememberAddress(orderId: string, address: string, now: Date): Promise<void> {
-      await addresses.updateOne({ _id: orderId }, { $setOnInsert: { address, at: now } }, { upsert: true });
+    /** Several orders' addresses in one query (an order with none is absent from the map). */
+    async addressesOf(session: ClientSession, orderIds: readonly string[]): Promise<Map<string, string>> {
+      if (orderIds.length === 0) return new Map();
+      const docs = await addresses.find({ _id: { $in: [...new Set(orderIds)] } }, { session }).toArray();
+      return new Map(docs.map((d) => [d._id, d.address]));
     },
 
-    async addressOf(session: ClientSession, orderId: string): Promise<string | undefined> {
-      return (await addresses.findOne({ _id: orderId }, { session }))?.address;
+    /** Idempotent: the first address recorded for an order stays. One bulk write for all. */
+    async rememberAddresses(session: ClientSession, list: readonly { orderId: string; address: string }[], now: Date) {
+      if (list.length === 0) return;
+      await addresses.bulkWrite(
+        list.map(({ orderId, address }) => ({
+          updateOne: { filter: { _id: orderId }, update: { $setOnInsert: { address, at: now } }, upsert: true },
+        })),
+        { session, ordered: true },
+      );
     },
 
-    async findById(session: ClientSession, id: string): Promise<Delivery | null> {
-      const doc = await deliveries.findOne({ _id: id }, { session });
-      return doc ? fromDoc(doc) : null;
-    },
-
-    async findByOrder(session: ClientSession, orderId: string): Promise<Delivery | null> {
-      const doc = await deliveries.findOne({ order_id: orderId }, { session });
-      return doc ? fromDoc(doc) : null;
+    /** In one query, the deliveries with these ids and those of these orders. */
+    async findMany(session: ClientSession, ids: readonly string[], orderIds: readonly string[]): Promise<Delivery[]> {
+      if (ids.length === 0 && orderIds.length === 0) return [];
+      const filter = { $or: [{ _id: { $in: [...new Set(ids)] } }, { order_id: { $in: [...new Set(orderIds)] } }] };
+      return (await deliveries.find(filter, { session }).toArray()).map(fromDoc);
     },
 
     /**
-     * Saves `next`: inserts a new delivery (the unique index keeps one per order), or replaces `previous` if
-     * it is still in the status it was loaded in; throws otherwise.
+     * Saves each delivery in one bulk write: inserts a new one (the unique index keeps one per order), or
+     * replaces the one loaded if it is still in the status it was loaded in; throws otherwise.
      */
-    async save(session: ClientSession, previous: Delivery | null, next: Delivery): Promise<void> {
-      if (!previous) {
-        await deliveries.insertOne(toDoc(next), { session });
-        return;
-      }
-      const result = await deliveries.replaceOne({ _id: previous.id, status: previous.status }, toDoc(next), {
-        session,
-      });
+    async saveMany(session: ClientSession, changes: readonly { previous: Delivery | null; next: Delivery }[]) {
+      if (changes.length === 0) return;
+      const result = await deliveries.bulkWrite(
+        changes.map(({ previous, next }) =>
+          previous
+            ? { replaceOne: { filter: { _id: previous.id, status: previous.status }, replacement: toDoc(next) } }
+            : { insertOne: { document: toDoc(next) } },
+        ),
+        { session, ordered: true },
+      );
+      const replaced = changes.filter((c) => c.previous).length;
       // Unreachable inside a snapshot transaction (a concurrent change is a write conflict, retried); kept as a guard.
-      if (result.matchedCount !== 1) throw new Error(`delivery ${previous.id} changed since it was loaded`);
+      if (result.matchedCount !== replaced) throw new Error('a delivery changed since it was loaded');
     },
   };
 }

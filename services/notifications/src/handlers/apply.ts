@@ -48,6 +48,28 @@ export async function applyUpdate(
     if (outcome !== 'early') deps.metrics.updates.inc({ outcome });
   }
   if (outcome === 'early') throw new OutOfOrderError(update.orderId);
-  if (outcome === 'unknown')
-    ctx.logger.warn({ order_id: update.orderId }, 'update for an order never created; ignored');
+  if (outcome === 'unknown') warnUnknown(update, ctx);
 }
+
+/**
+ * Applies one read's updates in one round trip. An early one (its step is in no earlier entry of the read)
+ * then gets its own tries, in order; if it stays early the batch fails and each entry is applied alone, where
+ * the ones already applied are stale no-ops.
+ */
+export async function applyUpdates(
+  deps: HandlerDeps,
+  entries: readonly { update: TrackingUpdate; ctx: HandlerContext }[],
+): Promise<void> {
+  const outcomes = await deps.cache.applyMany(
+    entries.map(({ update, ctx }) => ({ update, force: ctx.attempt >= deps.maxRetries })),
+  );
+  for (const [i, outcome] of outcomes.entries()) {
+    const { update, ctx } = entries[i]!;
+    if (outcome === 'early') await applyUpdate(deps, update, ctx);
+    else deps.metrics.updates.inc({ outcome });
+    if (outcome === 'unknown') warnUnknown(update, ctx);
+  }
+}
+
+const warnUnknown = (update: TrackingUpdate, ctx: HandlerContext) =>
+  ctx.logger.warn({ order_id: update.orderId }, 'update for an order never created; ignored');

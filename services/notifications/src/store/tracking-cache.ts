@@ -48,20 +48,17 @@ export class TrackingCache {
   }
 
   async apply(update: TrackingUpdate, options: { force: boolean }): Promise<ApplyOutcome> {
-    const fields = Object.entries(update.fields).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
-    const [outcome] = await this.applyUpdate(
-      [CACHE_KEYS.order(update.orderId)],
-      [
-        update.rank,
-        update.requires,
-        options.force ? '1' : '0',
-        CACHE_TTL_SECONDS,
-        CACHE_KEYS.channel,
-        update.orderId,
-        ...fields,
-      ],
-    );
+    const [outcome] = await this.applyUpdate(...scriptCall(update, options.force));
     return outcome;
+  }
+
+  /** Several updates, in order, in one round trip (each one atomic, with its fan-out). */
+  async applyMany(updates: readonly { update: TrackingUpdate; force: boolean }[]): Promise<ApplyOutcome[]> {
+    const calls = updates.map(({ update, force }) => {
+      const [keys, args] = scriptCall(update, force);
+      return { keys, args };
+    });
+    return (await this.applyUpdate.many(calls)).map(([outcome]) => outcome);
   }
 
   async read(orderId: string): Promise<CachedOrder | undefined> {
@@ -78,6 +75,12 @@ export class TrackingCache {
       return error || !hash ? undefined : toCachedOrder(orderId, hash as Record<string, string>);
     });
   }
+}
+
+function scriptCall(update: TrackingUpdate, force: boolean): [string[], (string | number)[]] {
+  const fields = Object.entries(update.fields).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
+  const args = [update.rank, update.requires, force ? '1' : '0', CACHE_TTL_SECONDS, CACHE_KEYS.channel, update.orderId];
+  return [[CACHE_KEYS.order(update.orderId)], [...args, ...fields]];
 }
 
 /** A cached hash as the gateway uses it; undefined if the order is not known (or the hash is unreadable). */

@@ -1,14 +1,14 @@
 import type { ClientSession } from 'mongodb';
-import { applyOnce, inTransaction, PoisonMessageError, type ApplyResult, type Envelope } from '@pizza/shared';
-import { GROUPS, isRejection, type StepRejection } from '@pizza/shared/contract';
+import { inTransaction, PoisonMessageError, type Envelope } from '@pizza/shared';
+import { isRejection, type StepRejection } from '@pizza/shared/contract';
 import { decide, evolveAll, type Order, type OrderCommand, type OrderEvent } from '../domain/order';
 import { restock } from '../store/menu';
-import { findOrder, saveOrder } from '../store/orders';
+import { findOrders, saveOrders } from '../store/orders';
 import type { OrdersContext } from './context';
 import { envelopesOf } from './envelopes';
 import { authorize } from './read-order';
 
-/** Who asks: another service's event (applied once per event_id), or the customer holding the order's token. */
+/** Who asks: another service's event, or the customer holding the order's token. */
 export type Cause = { event: Envelope } | { token: string };
 /** A command that changes a placed order's status; the use case adds the time. */
 export type StatusCommand =
@@ -17,67 +17,68 @@ export type StatusCommand =
       ? Omit<C, 'now'>
       : never
     : never;
+export interface StatusChange {
+  orderId: string;
+  command: StatusCommand;
+  cause: Cause;
+}
 export type Decided =
   | { kind: 'changed'; order: Order; events: readonly OrderEvent[] }
   | { kind: 'rejected'; reason: StepRejection; order: Order };
-/** The event was applied before: nothing was done again. */
-export type Repeat = { kind: 'repeat' };
 
 /**
  * Every status change of a placed order (the simulator's step, the delivery's progress, the customer's
- * cancel) is this one story, in one transaction: load the order, let it decide, save it with its events.
+ * cancel) is this one story, in one transaction: load the orders, let each decide in turn, save them with
+ * their events. Many changes (one read of the bus) share the transaction, each seeing the ones before it.
+ * A repeat (a redelivered or republished event) is refused by the order itself: its status only moves
+ * forward, and its delivery summary too, so no inbox record is needed.
  */
 export async function changeOrderStatus(
   ctx: OrdersContext,
   orderId: string,
   command: StatusCommand,
-  cause: { token: string },
-): Promise<Decided>;
-export async function changeOrderStatus(
-  ctx: OrdersContext,
-  orderId: string,
-  command: StatusCommand,
   cause: Cause,
-): Promise<Decided | Repeat>;
-export async function changeOrderStatus(
-  ctx: OrdersContext,
-  orderId: string,
-  command: StatusCommand,
-  cause: Cause,
-): Promise<Decided | Repeat> {
-  const outcome = await oneTransaction(ctx, cause, async (session): Promise<Decided> => {
-    const now = ctx.clock();
-    const order = admit(await findOrder(ctx.c, orderId, session), orderId, cause);
-    const events = decide({ ...command, now }, order);
-    if (isRejection(events)) return { kind: 'rejected', reason: events.rejected, order };
-    if (events.length === 0) return { kind: 'changed', order, events };
-    const changed = evolveAll(order, events);
-    await saveOrder(ctx.c, session, order, changed);
-    await restock(ctx.c, session, stockGivenBack(events));
-    await ctx.outbox.add(
-      session,
-      envelopesOf(events, { source: ctx.source, now, orderId, cause: causeEvent(cause) }),
-    );
-    return { kind: 'changed', order: changed, events };
-  });
-  if (!outcome.applied) return { kind: 'repeat' };
-  if (outcome.result.kind === 'changed' && outcome.result.events.length > 0) ctx.outbox.wake();
-  return outcome.result;
+): Promise<Decided> {
+  const [decided] = await changeOrderStatuses(ctx, [{ orderId, command, cause }]);
+  return decided!;
 }
 
-/** Once per event_id (the inbox) when an event asks; a plain transaction when the customer does. */
-async function oneTransaction<T>(
+export async function changeOrderStatuses(
   ctx: OrdersContext,
-  cause: Cause,
-  work: (session: ClientSession) => Promise<T>,
-): Promise<ApplyResult<T>> {
-  if ('token' in cause) return { applied: true, result: await inTransaction(ctx.mongo.client, work) };
-  return applyOnce(ctx.mongo, { group: GROUPS.orders, eventId: cause.event.event_id }, work);
+  changes: readonly StatusChange[],
+): Promise<Decided[]> {
+  const decided = await inTransaction(ctx.mongo.client, (session) => applyChanges(ctx, session, changes));
+  if (decided.some((d) => d.kind === 'changed' && d.events.length > 0)) ctx.outbox.wake();
+  return decided;
+}
+
+async function applyChanges(
+  ctx: OrdersContext,
+  session: ClientSession,
+  changes: readonly StatusChange[],
+): Promise<Decided[]> {
+  const now = ctx.clock();
+  const loaded = await findOrders(ctx.c, changes.map((c) => c.orderId), session);
+  const current = new Map(loaded);
+  const envelopes: Envelope[] = [];
+  const decided = changes.map(({ orderId, command, cause }): Decided => {
+    const order = admit(current.get(orderId), orderId, cause);
+    const events = decide({ ...command, now }, order);
+    if (isRejection(events)) return { kind: 'rejected', reason: events.rejected, order };
+    const changed = evolveAll(order, events);
+    current.set(orderId, changed);
+    envelopes.push(...envelopesOf(events, { source: ctx.source, now, orderId, cause: causeEvent(cause) }));
+    return { kind: 'changed', order: changed, events };
+  });
+  await saveOrders(ctx.c, session, loaded, current);
+  await restock(ctx.c, session, decided.flatMap(stockGivenBack));
+  await ctx.outbox.add(session, envelopes);
+  return decided;
 }
 
 /** A customer with a wrong id or token gets 404; an event about an order never made can never succeed. */
-function admit(order: Order | null, orderId: string, cause: Cause): Order {
-  if ('token' in cause) return authorize(order, cause.token);
+function admit(order: Order | undefined, orderId: string, cause: Cause): Order {
+  if ('token' in cause) return authorize(order ?? null, cause.token);
   if (!order) throw new PoisonMessageError(`unknown order ${orderId}`);
   return order;
 }
@@ -85,5 +86,7 @@ function admit(order: Order | null, orderId: string, cause: Cause): Order {
 const causeEvent = (cause: Cause) => ('event' in cause ? cause.event : undefined);
 
 /** A cancelled order's lines go back to stock, in the transaction that cancels it. */
-const stockGivenBack = (events: readonly OrderEvent[]) =>
-  events.flatMap((e) => (e.type === 'order.cancelled' ? e.data.items : []));
+const stockGivenBack = (decided: Decided) =>
+  decided.kind === 'changed'
+    ? decided.events.flatMap((e) => (e.type === 'order.cancelled' ? e.data.items : []))
+    : [];

@@ -1,11 +1,21 @@
-import type { ClientSession } from 'mongodb';
+import type { AnyBulkWriteOperation, ClientSession } from 'mongodb';
 import type { Order } from '../domain/order';
 import type { Collections } from './collections';
 
-/** The `orders` collection: loads an order, saves it whole. */
+/** The `orders` collection: loads orders, saves them whole. */
 
 export async function findOrder(c: Collections, id: string, session?: ClientSession): Promise<Order | null> {
   return c.orders.findOne({ _id: id }, session ? { session } : {});
+}
+
+/** Several orders in one query, by id (an id not found is absent from the map). */
+export async function findOrders(
+  c: Collections,
+  ids: readonly string[],
+  session: ClientSession,
+): Promise<Map<string, Order>> {
+  const docs = await c.orders.find({ _id: { $in: [...new Set(ids)] } }, { session }).toArray();
+  return new Map(docs.map((order) => [order._id, order]));
 }
 
 /**
@@ -22,8 +32,28 @@ export async function saveOrder(
     await c.orders.insertOne(next, { session });
     return;
   }
-  const loaded = { _id: previous._id, status: previous.status, updated_at: previous.updated_at };
-  const result = await c.orders.replaceOne(loaded, next, { session });
+  await saveOrders(c, session, new Map([[previous._id, previous]]), new Map([[next._id, next]]));
+}
+
+/**
+ * Saves, in one bulk write, every order of `next` that is not the very object loaded, each replacing what
+ * was loaded only if it is still that (its status and its last change); throws otherwise.
+ */
+export async function saveOrders(
+  c: Collections,
+  session: ClientSession,
+  loaded: ReadonlyMap<string, Order>,
+  next: ReadonlyMap<string, Order>,
+): Promise<void> {
+  const writes: AnyBulkWriteOperation<Order>[] = [];
+  for (const [id, order] of next) {
+    const previous = loaded.get(id);
+    if (!previous || previous === order) continue;
+    const filter = { _id: id, status: previous.status, updated_at: previous.updated_at };
+    writes.push({ replaceOne: { filter, replacement: order } });
+  }
+  if (writes.length === 0) return;
+  const result = await c.orders.bulkWrite(writes, { session, ordered: true });
   // Unreachable inside a snapshot transaction (a concurrent change is a write conflict, retried); kept as a guard.
-  if (result.matchedCount !== 1) throw new Error(`order ${previous._id} changed since it was loaded`);
+  if (result.matchedCount !== writes.length) throw new Error('an order changed since it was loaded');
 }
