@@ -21,3 +21,4 @@ export * from './tracking-token';
 export * from './redis-script';
 export * from './cli';
 export * from './local-stack';
+export * from './redis-subscription';

@@ -1,5 +1,4 @@
-import type Redis from 'ioredis';
-import { connectRedis, errorMessage, type Logger } from '@pizza/shared';
+import { ChannelSubscription, type Logger } from '@pizza/shared';
 import { TIMER_KEYS } from './store/timer-store';
 
 export interface WakeUpOptions {
@@ -17,35 +16,29 @@ export interface WakeUpOptions {
  * timer's delay is PUBLISHed on, so an idle loop sleeps until its next due timer instead of polling.
  */
 export class WakeUpSubscriber {
-  private redis: Redis | undefined;
+  private readonly subscription: ChannelSubscription;
 
-  constructor(private readonly o: WakeUpOptions) {}
-
-  async start(): Promise<void> {
-    const redis = connectRedis(this.o.redisUrl, `${this.o.name}:wake-ups`);
-    this.redis = redis;
-    redis.on('message', (_channel: string, message: string) => {
-      const delayMs = Number(message);
-      if (Number.isFinite(delayMs)) this.o.onScheduled(delayMs);
-      else this.o.logger.warn('ignoring a malformed timer wake-up');
-    });
-    redis.on('error', (error: unknown) =>
-      this.o.logger.warn({ err: errorMessage(error) }, 'timer wake-up connection error'),
-    );
-    await redis.subscribe(TIMER_KEYS.scheduledChannel);
-    // Every 'ready' after the first is a reconnect; once subscribed again, catch up on what was missed.
-    redis.on('ready', () => {
-      redis.subscribe(TIMER_KEYS.scheduledChannel).then(
-        () => this.o.onResubscribed(),
-        (error: unknown) =>
-          this.o.logger.warn({ err: errorMessage(error) }, 'timer wake-up resubscribe failed'),
-      );
+  constructor(o: WakeUpOptions) {
+    this.subscription = new ChannelSubscription({
+      redisUrl: o.redisUrl,
+      connectionName: `${o.name}:wake-ups`,
+      channel: TIMER_KEYS.scheduledChannel,
+      logger: o.logger,
+      what: 'timer wake-up',
+      onMessage: (message) => {
+        const delayMs = Number(message);
+        if (Number.isFinite(delayMs)) o.onScheduled(delayMs);
+        else o.logger.warn('ignoring a malformed timer wake-up');
+      },
+      onResubscribed: () => o.onResubscribed(),
     });
   }
 
-  async stop(): Promise<void> {
-    const redis = this.redis;
-    this.redis = undefined;
-    await redis?.quit().catch(() => redis.disconnect());
+  start(): Promise<void> {
+    return this.subscription.start();
+  }
+
+  stop(): Promise<void> {
+    return this.subscription.stop();
   }
 }

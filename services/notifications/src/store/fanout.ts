@@ -1,5 +1,4 @@
-import type Redis from 'ioredis';
-import { connectRedis, errorMessage, type Logger } from '@pizza/shared';
+import { ChannelSubscription, type Logger } from '@pizza/shared';
 import type { TrackingState } from '../domain/tracking';
 import { CACHE_KEYS, TrackingStateSchema } from './tracking-cache';
 
@@ -19,32 +18,26 @@ export interface FanoutOptions {
  * PUBLISHed on (see README: consumer groups give each entry to one replica, so changes are broadcast).
  */
 export class FanoutSubscriber {
-  private redis: Redis | undefined;
+  private readonly subscription: ChannelSubscription;
 
-  constructor(private readonly o: FanoutOptions) {}
-
-  async start(): Promise<void> {
-    const redis = connectRedis(this.o.redisUrl, `${this.o.name}:fanout`);
-    this.redis = redis;
-    redis.on('message', (_channel: string, message: string) => this.receive(message));
-    redis.on('error', (error: unknown) =>
-      this.o.logger.warn({ err: errorMessage(error) }, 'fan-out connection error'),
-    );
-    await redis.subscribe(CACHE_KEYS.channel);
-    // Every 'ready' after the first is a reconnect. ioredis resubscribes by itself; subscribing once more and
-    // waiting for the reply makes sure the subscription is live before the resync reads the cache.
-    redis.on('ready', () => {
-      redis.subscribe(CACHE_KEYS.channel).then(
-        () => this.o.onResubscribed(),
-        (error: unknown) => this.o.logger.warn({ err: errorMessage(error) }, 'fan-out resubscribe failed'),
-      );
+  constructor(private readonly o: FanoutOptions) {
+    this.subscription = new ChannelSubscription({
+      redisUrl: o.redisUrl,
+      connectionName: `${o.name}:fanout`,
+      channel: CACHE_KEYS.channel,
+      logger: o.logger,
+      what: 'fan-out',
+      onMessage: (message) => this.receive(message),
+      onResubscribed: () => o.onResubscribed(),
     });
   }
 
-  async stop(): Promise<void> {
-    const redis = this.redis;
-    this.redis = undefined;
-    await redis?.quit().catch(() => redis.disconnect());
+  start(): Promise<void> {
+    return this.subscription.start();
+  }
+
+  stop(): Promise<void> {
+    return this.subscription.stop();
   }
 
   /** Every replica gets every change: most are for orders it has no client of, so those cost only the parse. */
