@@ -15,6 +15,7 @@ export * from './http/server';
 export * from './shutdown';
 export * from './main';
 export * from './service';
+export * from './reconcile';
 export * from './tracking-token';
 export * from './redis-script';
 export * from './cli';

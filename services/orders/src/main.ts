@@ -4,17 +4,22 @@ import {
   crashAfterCommitHook,
   FaultEnv,
   MongoEnv,
+  Reconciler,
+  ReconcileEnv,
+  reconcileSettings,
   runMain,
   startService,
   type RunningService,
 } from '@pizza/shared';
 import { GROUPS, STREAMS } from '@pizza/shared/contract';
 import { ordersContext } from './application/context';
+import { reconcileOrders } from './application/reconcile-orders';
 import { orderHandlers } from './handlers';
 import { mountRoutes } from './http/routes';
 import { orderMetrics } from './metrics';
 import { ensureIndexes } from './store/collections';
 import { ordersOutbox } from './store/outbox';
+import { ensureStalledOrdersIndex } from './store/stalled-orders';
 
 export const SERVICE = 'orders';
 
@@ -22,6 +27,7 @@ export const OrdersEnv = BaseEnv.extend(MongoEnv.shape)
   .extend({
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   })
+  .extend(ReconcileEnv.shape)
   .extend(FaultEnv.shape);
 
 /** The order service: HTTP API, the consumers of status and delivery events, and the outbox relay. */
@@ -33,6 +39,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
     async setup({ config, logger, bus, app }, mongo) {
       const outbox = ordersOutbox({ db: mongo.db, bus, logger });
       await ensureIndexes(mongo.db);
+      await ensureStalledOrdersIndex(mongo.db);
       const ctx = ordersContext({
         mongo,
         outbox,
@@ -42,6 +49,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         afterCommit: crashAfterCommitHook(config, env, logger, 'order'),
       });
       mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN });
+      const settings = reconcileSettings(config);
+      const reconciler = new Reconciler({
+        service: SERVICE,
+        settings,
+        logger,
+        pass: () => reconcileOrders(ctx, settings),
+      });
       return {
         consumers: [
           {
@@ -50,8 +64,14 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
             handlers: orderHandlers(ctx),
           },
         ],
-        start: () => outbox.start(),
-        stop: () => outbox.stop(),
+        start: () => {
+          outbox.start();
+          reconciler.start();
+        },
+        stop: async () => {
+          await reconciler.stop();
+          await outbox.stop();
+        },
       };
     },
   });

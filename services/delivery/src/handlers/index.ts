@@ -1,6 +1,7 @@
 import type { Handlers } from '@pizza/shared';
 import type { DeliveryContext } from '../application/context';
 import { moveDelivery } from '../application/move-delivery';
+import { replayDelivery } from '../application/replay-delivery';
 import { startDelivery } from '../application/start-delivery';
 import { startsDelivery } from '../domain/delivery';
 
@@ -18,8 +19,14 @@ export function deliveryHandlers(ctx: DeliveryContext) {
       if (!startsDelivery(event.payload.status)) return;
       const outcome = await startDelivery(ctx, event);
       if (outcome === 'started') ctx.metrics.created.inc();
-      if (outcome === 'already_started')
-        hctx.logger.info({ order_id: event.payload.order_id }, 'delivery already created by another event');
+      // Only a re-drive (or a race of two) starts a delivery twice: answer with what the delivery said.
+      if (outcome === 'already_started') {
+        const replayed = await replayDelivery(ctx, event);
+        hctx.logger.info(
+          { order_id: event.payload.order_id, replayed },
+          'delivery already created; its events replayed',
+        );
+      }
     },
     'delivery.status_simulated': async (event, hctx) => {
       const outcome = await moveDelivery(ctx, event);
