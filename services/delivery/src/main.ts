@@ -14,7 +14,7 @@ import { DeliveryEnv, SERVICE } from './config';
 import { deliveryHandlers } from './handlers';
 import { deliveryMetrics } from './metrics';
 import { DELIVERY_COLLECTIONS, deliveryStore } from './store/deliveries';
-import { ensureStalledDeliveriesIndex } from './store/stalled-deliveries';
+import { stalledDeliveries } from './store/stalled-deliveries';
 
 export { SERVICE };
 
@@ -34,7 +34,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
       });
       const store = deliveryStore(mongo.db);
       await store.ensureIndexes();
-      await ensureStalledDeliveriesIndex(mongo.db);
+      await stalledDeliveries(mongo.db).ensureIndex();
       const ctx = {
         mongo,
         store,

@@ -19,7 +19,7 @@ import { mountRoutes } from './http/routes';
 import { orderMetrics } from './metrics';
 import { ensureIndexes } from './store/collections';
 import { ordersOutbox } from './store/outbox';
-import { ensureStalledOrdersIndex } from './store/stalled-orders';
+import { stalledOrders } from './store/stalled-orders';
 
 export const SERVICE = 'orders';
 
@@ -39,7 +39,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
     async setup({ config, logger, bus, app }, mongo) {
       const outbox = ordersOutbox({ db: mongo.db, bus, logger });
       await ensureIndexes(mongo.db);
-      await ensureStalledOrdersIndex(mongo.db);
+      await stalledOrders(mongo.db).ensureIndex();
       const ctx = ordersContext({
         mongo,
         outbox,

@@ -1,7 +1,7 @@
 import { inTransaction, newEvent, type ReconcileSettings, type Redriven } from '@pizza/shared';
 import { SERVICE } from '../config';
 import { redriveOf, UNFINISHED_DELIVERY_STATUSES } from '../domain/redrive';
-import { findStalledDeliveries, findStoredDelivery, markDeliveryRedriven } from '../store/stalled-deliveries';
+import { findStoredDelivery, stalledDeliveries } from '../store/stalled-deliveries';
 import type { DeliveryContext } from './context';
 
 /**
@@ -15,7 +15,7 @@ export async function reconcileDeliveries(
 ): Promise<Redriven[]> {
   const now = ctx.clock();
   const before = new Date(now.getTime() - settings.stallMs);
-  const ids = await findStalledDeliveries(ctx.mongo.db, {
+  const ids = await stalledDeliveries(ctx.mongo.db).find({
     statuses: UNFINISHED_DELIVERY_STATUSES,
     before,
     limit: settings.batchSize,
@@ -39,7 +39,8 @@ async function redriveDelivery(
     const loaded = await findStoredDelivery(ctx.mongo.db, session, id);
     const redrive = loaded && redriveOf(loaded.delivery, loaded.redrivenAt, now, stallMs);
     if (!loaded || !redrive) return null;
-    if (!(await markDeliveryRedriven(ctx.mongo.db, session, loaded, now))) return null;
+    const marks = { id, updatedAt: loaded.delivery.updatedAt, redrivenAt: loaded.redrivenAt };
+    if (!(await stalledDeliveries(ctx.mongo.db).markRedriven(session, marks, now))) return null;
     // Correlated by the order, as everything the order causes; new ids, so no inbox drops the repeat.
     const correlationId = loaded.delivery.orderId;
     await ctx.outbox.add(

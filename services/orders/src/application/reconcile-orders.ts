@@ -1,6 +1,6 @@
 import { inTransaction, type ReconcileSettings, type Redriven } from '@pizza/shared';
 import { redriveOf, UNFINISHED_ORDER_STATUSES } from '../domain/redrive';
-import { findStalledOrders, findStoredOrder, markRedriven } from '../store/stalled-orders';
+import { findStoredOrder, stalledOrders } from '../store/stalled-orders';
 import type { OrdersContext } from './context';
 import { envelopesOf } from './envelopes';
 
@@ -15,7 +15,7 @@ export async function reconcileOrders(
 ): Promise<Redriven[]> {
   const now = ctx.clock();
   const before = new Date(now.getTime() - settings.stallMs);
-  const ids = await findStalledOrders(ctx.mongo.db, {
+  const ids = await stalledOrders(ctx.mongo.db).find({
     statuses: UNFINISHED_ORDER_STATUSES,
     before,
     limit: settings.batchSize,
@@ -39,7 +39,8 @@ async function redriveOrder(
     const order = await findStoredOrder(ctx.mongo.db, session, id);
     const redrive = order && redriveOf(order, order.redriven_at, now, stallMs);
     if (!order || !redrive) return null;
-    if (!(await markRedriven(ctx.mongo.db, session, order, now))) return null;
+    const loaded = { id, updatedAt: order.updated_at, redrivenAt: order.redriven_at };
+    if (!(await stalledOrders(ctx.mongo.db).markRedriven(session, loaded, now))) return null;
     // New events (new ids): the originals are gone, and an inbox that saw them must not drop the repeat.
     await ctx.outbox.add(session, envelopesOf(redrive.events, { source: ctx.source, now, orderId: id }));
     return { id, step: redrive.step, stalledMs: redrive.stalledMs };

@@ -6,7 +6,7 @@ import {
   type OrderStatus,
 } from '@pizza/shared/contract';
 import { isStalled } from '@pizza/shared';
-import type { Order, PublishedOrderEvent } from './order';
+import { createdEvent, type Order, type PublishedOrderEvent } from './order';
 
 /**
  * Re-driving an order that made no progress (the event or timer of its next step was lost, e.g. with Redis'
@@ -57,23 +57,7 @@ export function nextStepRequest(order: Order): PublishedOrderEvent | null {
 
 /** The events the order published so far, rebuilt from its state: order.created, then each status change. */
 export function publishedHistory(order: Order): PublishedOrderEvent[] {
-  const created: PublishedOrderEvent = {
-    type: 'order.created',
-    data: {
-      order_id: order._id,
-      status: ORDER_LIFECYCLE.happyPath[0],
-      items: order.items.map(({ item_id, name, quantity, unit_price }) => ({
-        item_id,
-        name,
-        quantity,
-        unit_price,
-      })),
-      total: order.total,
-      customer: { name: order.customer.name, address: order.customer.address },
-      token_hash: order.token_hash,
-      created_at: order.created_at.toISOString(),
-    },
-  };
+  const created = createdEvent(order, order.created_at);
   const changes = order.timeline.slice(1).map((step, i): PublishedOrderEvent => ({
     type: 'order.status_changed',
     data: {
