@@ -2,15 +2,19 @@ import {
   crashAfterCommitHook,
   GROUPS,
   Outbox,
+  Reconciler,
+  reconcileSettings,
   runMain,
   startService,
   STREAMS,
   type RunningService,
 } from '@pizza/shared';
+import { reconcileDeliveries } from './application/reconcile-deliveries';
 import { DeliveryEnv, SERVICE } from './config';
 import { deliveryHandlers } from './handlers';
 import { deliveryMetrics } from './metrics';
 import { DELIVERY_COLLECTIONS, deliveryStore } from './store/deliveries';
+import { stalledDeliveries } from './store/stalled-deliveries';
 
 export { SERVICE };
 
@@ -30,6 +34,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
       });
       const store = deliveryStore(mongo.db);
       await store.ensureIndexes();
+      await stalledDeliveries(mongo.db).ensureIndex();
       const ctx = {
         mongo,
         store,
@@ -38,6 +43,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         clock: () => new Date(),
         afterCreateCommit: crashAfterCommitHook(config, env, logger, 'delivery'),
       };
+      const settings = reconcileSettings(config);
+      const reconciler = new Reconciler({
+        service: SERVICE,
+        settings,
+        logger,
+        pass: () => reconcileDeliveries(ctx, settings),
+      });
       return {
         consumers: [
           {
@@ -46,8 +58,14 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
             ...deliveryHandlers(ctx),
           },
         ],
-        start: () => outbox.start(),
-        stop: () => outbox.stop(),
+        start: () => {
+          outbox.start();
+          reconciler.start();
+        },
+        stop: async () => {
+          await reconciler.stop();
+          await outbox.stop();
+        },
       };
     },
   });

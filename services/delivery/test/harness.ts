@@ -73,6 +73,8 @@ export function useDeliveryHarness() {
         CONSUMER_NAME: `delivery-${randomUUID().slice(0, 8)}`,
         STREAM_CLAIM_IDLE_MS: '200',
         STREAM_MAX_RETRIES: '5',
+        // Off unless a test turns it on: its re-drives would add events to what tests count.
+        RECONCILE_STALL_MS: '0',
         ...env,
       });
       running.push(service);

@@ -4,18 +4,23 @@ import {
   crashAfterCommitHook,
   FaultEnv,
   MongoEnv,
+  Reconciler,
+  ReconcileEnv,
+  reconcileSettings,
   runMain,
   startService,
   type RunningService,
 } from '@pizza/shared';
 import { GROUPS, STREAMS } from '@pizza/shared/contract';
 import { ordersContext } from './application/context';
+import { reconcileOrders } from './application/reconcile-orders';
 import { orderHandlers } from './handlers';
 import { orderLimits, RateLimitEnv } from './http/limits';
 import { mountRoutes } from './http/routes';
 import { orderMetrics } from './metrics';
 import { ensureIndexes } from './store/collections';
 import { ordersOutbox } from './store/outbox';
+import { stalledOrders } from './store/stalled-orders';
 
 export const SERVICE = 'orders';
 
@@ -24,6 +29,7 @@ export const OrdersEnv = BaseEnv.extend(MongoEnv.shape)
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   })
   .extend(RateLimitEnv.shape)
+  .extend(ReconcileEnv.shape)
   .extend(FaultEnv.shape);
 
 /** The order service: HTTP API, the consumers of status and delivery events, and the outbox relay. */
@@ -35,6 +41,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
     async setup({ config, logger, bus, app }, mongo) {
       const outbox = ordersOutbox({ db: mongo.db, bus, logger });
       await ensureIndexes(mongo.db);
+      await stalledOrders(mongo.db).ensureIndex();
       const ctx = ordersContext({
         mongo,
         outbox,
@@ -45,6 +52,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
       });
       const limits = orderLimits(config, { redis: bus.redis, logger });
       mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN, limits });
+      const settings = reconcileSettings(config);
+      const reconciler = new Reconciler({
+        service: SERVICE,
+        settings,
+        logger,
+        pass: () => reconcileOrders(ctx, settings),
+      });
       return {
         consumers: [
           {
@@ -53,8 +67,14 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
             ...orderHandlers(ctx),
           },
         ],
-        start: () => outbox.start(),
-        stop: () => outbox.stop(),
+        start: () => {
+          outbox.start();
+          reconciler.start();
+        },
+        stop: async () => {
+          await reconciler.stop();
+          await outbox.stop();
+        },
       };
     },
   });

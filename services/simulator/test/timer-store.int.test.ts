@@ -24,3 +24,26 @@ test('a fired timer writes its entry with the firing time, formatted from the cl
     payload: '{}',
   });
 });
+
+test('a re-driven step fires again after its timer fired (its event was lost), but is still one timer while pending', async () => {
+  const store = new TimerStore(redis.client);
+  const timer = {
+    id: 'order:o-2:confirmed',
+    orderId: 'o-2',
+    delayMs: 0,
+    stream: STREAMS.orderStatus,
+    fields: { event_id: 'e-2', timestamp: 'set when fired', payload: '{}' },
+  };
+  expect(await store.schedule(timer)).toBe('scheduled');
+  expect((await store.fireDue(10)).written).toBe(1);
+  // A plain repeat of the request (a redelivery) is absorbed by the fired marker.
+  expect(await store.schedule(timer)).toBe('duplicate');
+  // The step made no progress, so the owner re-drives it: it fires again, once however often it is asked.
+  const redrive = { ...timer, redrive: true, delayMs: 60_000 };
+  expect(await store.schedule(redrive)).toBe('scheduled');
+  expect(await store.schedule(redrive)).toBe('duplicate');
+  expect(await store.pending()).toBe(1);
+  // A cancelled order is not re-driven.
+  await store.cancelOrder('o-2', [timer.id]);
+  expect(await store.schedule(redrive)).toBe('cancelled');
+});

@@ -54,6 +54,8 @@ export const EventPayloads = {
   'order.simulate': z.object({
     order_id: id,
     next_status: SimulatedOrderStatus,
+    /** Set by a reconciler: the step may have fired and its event been lost, so the simulator fires it again. */
+    redrive: z.literal(true).optional(),
   }),
   'order.status_simulated': z.object({
     order_id: id,
@@ -77,6 +79,8 @@ export const EventPayloads = {
     delivery_id: id,
     order_id: id,
     next_status: SimulatedDeliveryStatus,
+    /** As order.simulate's. */
+    redrive: z.literal(true).optional(),
   }),
   'delivery.status_simulated': z.object({
     delivery_id: id,

@@ -13,6 +13,7 @@ const SIZES = {
     fuzz: { cases: 2_000, concurrency: 16 },
     trim: { orders: 150, ratePerSecond: 15 },
     mongoOutage: { orders: 120, ratePerSecond: 10, downMs: 10_000 },
+    dataLoss: { orders: 120, ratePerSecond: 12 },
   },
   full: {
     kill: { orders: 1_000, ratePerSecond: 25, killEveryMs: 3_000 },
@@ -21,6 +22,7 @@ const SIZES = {
     fuzz: { cases: 10_000, concurrency: 32 },
     trim: { orders: 600, ratePerSecond: 25 },
     mongoOutage: { orders: 600, ratePerSecond: 10, downMs: 60_000 },
+    dataLoss: { orders: 600, ratePerSecond: 25 },
   },
 } as const;
 

@@ -152,6 +152,8 @@ export const APP_METRICS: Readonly<Record<string, MetricType>> = {
   orders_created_total: 'counter',
   orders_rejected_total: 'counter',
   outbox_oldest_unpublished_age_seconds: 'gauge',
+  reconcile_redriven_total: 'counter',
+  reconcile_stalled_seconds: 'histogram',
   ws_connections_open: 'gauge',
   ws_messages_pushed_total: 'counter',
   ws_push_latency_seconds: 'histogram',

@@ -5,6 +5,7 @@ import {
   type DeliveryOutcome,
 } from '../application/apply-delivery-events';
 import type { DeliveryContext } from '../application/context';
+import { replayDelivery } from '../application/replay-delivery';
 
 /**
  * The events the delivery service consumes: order.created (remember where the order goes),
@@ -14,8 +15,22 @@ import type { DeliveryContext } from '../application/context';
  */
 export function deliveryHandlers(ctx: DeliveryContext) {
   const apply = async (entries: readonly { event: DeliveryCause; ctx: HandlerContext }[]) => {
-    const outcomes = await applyDeliveryEvents(ctx, entries.map((e) => e.event));
-    outcomes.forEach((outcome, i) => report(ctx, outcome, entries[i]!));
+    const outcomes = await applyDeliveryEvents(
+      ctx,
+      entries.map((e) => e.event),
+    );
+    for (const [i, outcome] of outcomes.entries()) {
+      const entry = entries[i]!;
+      report(ctx, outcome, entry);
+      // Only a re-drive (or a race of two) starts a delivery twice: answer with what the delivery said.
+      if (outcome.kind === 'already_started' && entry.event.event_type === 'order.status_changed') {
+        const replayed = await replayDelivery(ctx, entry.event);
+        entry.ctx.logger.info(
+          { order_id: entry.event.payload.order_id, replayed },
+          'delivery already created; its events replayed',
+        );
+      }
+    }
   };
   const one = (event: DeliveryCause, hctx: HandlerContext) => apply([{ event, ctx: hctx }]);
   const handlers = {
@@ -40,7 +55,6 @@ function report(
       ctx.metrics.created.inc();
       return;
     case 'already_started':
-      entry.ctx.logger.info({ order_id: payload.order_id }, 'delivery already created by another event');
       return;
     case 'moved':
       ctx.metrics.transitions.inc({ to: outcome.to });

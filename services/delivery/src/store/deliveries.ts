@@ -102,7 +102,7 @@ function toDoc(d: Delivery): DeliveryDoc {
   };
 }
 
-function fromDoc(doc: DeliveryDoc): Delivery {
+export function fromDoc(doc: DeliveryDoc): Delivery {
   return {
     id: doc._id,
     orderId: doc.order_id,

@@ -120,7 +120,16 @@ export function isPublished(event: OrderEvent): event is PublishedOrderEvent {
 }
 
 function placed({ order, now }: Extract<OrderCommand, { type: 'PlaceOrder' }>): OrderEvent[] {
-  const created: OrderEvent = {
+  const created = createdEvent(order, now);
+  return [created, ...simulationAfter(order._id, created.data.status)];
+}
+
+/** The order.created that announces `order`, placed at `createdAt`. */
+export function createdEvent(
+  order: Pick<Order, '_id' | 'items' | 'total' | 'customer' | 'token_hash'>,
+  createdAt: Date,
+): Published<'order.created'> {
+  return {
     type: 'order.created',
     data: {
       order_id: order._id,
@@ -134,10 +143,9 @@ function placed({ order, now }: Extract<OrderCommand, { type: 'PlaceOrder' }>): 
       total: order.total,
       customer: { name: order.customer.name, address: order.customer.address },
       token_hash: order.token_hash,
-      created_at: now.toISOString(),
+      created_at: createdAt.toISOString(),
     },
   };
-  return [created, ...simulationAfter(order._id, created.data.status)];
 }
 
 /** The order moves to `to` if its lifecycle allows it from where it is. */

@@ -26,7 +26,8 @@ export function scheduleOrderStep(deps: SimulatorDeps, request: Envelope<'order.
   const status = childEvent(request, 'order.status_simulated', orderStatusSimulated(request.payload), {
     source: SOURCE,
   });
-  return schedule(deps, { id: orderTimerId(order_id, next_status), orderId: order_id, status }, logger);
+  const id = orderTimerId(order_id, next_status);
+  return schedule(deps, { id, orderId: order_id, status, redrive: request.payload.redrive }, logger);
 }
 
 /** delivery.simulate → a timer that will publish delivery.status_simulated. */
@@ -39,16 +40,18 @@ export function scheduleDeliveryStep(
   const status = childEvent(request, 'delivery.status_simulated', deliveryStatusSimulated(request.payload), {
     source: SOURCE,
   });
-  return schedule(deps, { id: deliveryTimerId(delivery_id, next_status), orderId: order_id, status }, logger);
+  const id = deliveryTimerId(delivery_id, next_status);
+  return schedule(deps, { id, orderId: order_id, status, redrive: request.payload.redrive }, logger);
 }
 
 /**
  * Schedules the timer that will publish `status` (built now, as a child of the request) after a random
- * delay; a timer already pending or fired, or one for a cancelled order, is not scheduled again.
+ * delay; a timer already pending, or one for a cancelled order, is not scheduled again, nor one that fired
+ * unless the request is a re-drive (then its event was lost).
  */
 async function schedule(
   deps: SimulatorDeps,
-  timer: { id: string; orderId: string; status: Envelope },
+  timer: { id: string; orderId: string; status: Envelope; redrive?: boolean },
   logger: Logger,
 ): Promise<void> {
   const delayMs = pickDelay(deps.delays);
@@ -58,10 +61,11 @@ async function schedule(
     delayMs,
     stream: streamOf(timer.status),
     fields: toStreamFields(timer.status),
+    redrive: timer.redrive,
   });
   if (result === 'scheduled') {
     deps.metrics.scheduled.inc();
     deps.wake();
   }
-  logger.debug({ timer: timer.id, delay_ms: delayMs, result }, 'timer requested');
+  logger.debug({ timer: timer.id, delay_ms: delayMs, result, redrive: timer.redrive }, 'timer requested');
 }

@@ -20,14 +20,16 @@
  * KEYS[1] due set (zset: score = due time in ms on the Redis clock, member = timer id)
  * KEYS[2] timer entries (hash: field = timer id, value = JSON {stream, fields = [k1, v1, …]})
  * KEYS[3] this timer's fired marker     KEYS[4] the order's cancellation marker
- * ARGV[1] timer id, ARGV[2] delay in ms, ARGV[3] the entry JSON, ARGV[4] the wake-up channel
+ * ARGV[1] timer id, ARGV[2] delay in ms, ARGV[3] the entry JSON, ARGV[4] the wake-up channel,
+ * ARGV[5] '1' for a re-drive: the step has made no progress, so the event it fired (if it did) was lost and
+ * the fired marker does not stop it firing again (the owner's guards drop a step taken twice).
  * Returns 1 scheduled, 0 already pending or fired, -1 the order was cancelled.
  * A scheduled timer is announced on the wake-up channel (its delay as the message), so idle replicas sleeping
  * until their next due timer look again: in the same command, so it costs no extra round trip.
  */
 export const SCHEDULE_TIMER = `
 if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+if ARGV[5] ~= '1' and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 local t = redis.call('TIME')
 local due = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2])
 if redis.call('ZADD', KEYS[1], 'NX', due, ARGV[1]) == 0 then return 0 end

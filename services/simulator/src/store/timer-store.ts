@@ -38,7 +38,11 @@ export class TimerStore {
     private readonly redis: Redis,
     private readonly options: { clock?: () => Date } = {},
   ) {
-    this.scheduleTimer = defineScript(redis, { name: 'schedule_timer', lua: SCHEDULE_TIMER, reply: z.number() });
+    this.scheduleTimer = defineScript(redis, {
+      name: 'schedule_timer',
+      lua: SCHEDULE_TIMER,
+      reply: z.number(),
+    });
     this.fireDueTimers = defineScript(redis, {
       name: 'fire_due_timers',
       lua: FIRE_DUE_TIMERS,
@@ -57,6 +61,8 @@ export class TimerStore {
     delayMs: number;
     stream: string;
     fields: StreamFields;
+    /** A reconciler's re-drive: scheduled even if this timer fired before. */
+    redrive?: boolean;
   }): Promise<ScheduleResult> {
     const entry = JSON.stringify({ stream: timer.stream, fields: fieldsToList(timer.fields) });
     const result = await this.scheduleTimer(
@@ -66,7 +72,7 @@ export class TimerStore {
         TIMER_KEYS.firedPrefix + timer.id,
         TIMER_KEYS.cancelledPrefix + timer.orderId,
       ],
-      [timer.id, timer.delayMs, entry, TIMER_KEYS.scheduledChannel],
+      [timer.id, timer.delayMs, entry, TIMER_KEYS.scheduledChannel, timer.redrive ? '1' : '0'],
     );
     return result === 1 ? 'scheduled' : result === -1 ? 'cancelled' : 'duplicate';
   }
