@@ -10,6 +10,7 @@ export * from './bus';
 export * from './mongo/client';
 export * from './mongo/inbox';
 export * from './mongo/outbox';
+export * from './mongo/outbox-heartbeat';
 export * from './http/app';
 export * from './http/server';
 export * from './shutdown';

@@ -13,5 +13,7 @@ export const NotificationsEnv = BaseEnv.extend({
   WS_MAX_BUFFERED_BYTES: int(1024 * 1024, 1024),
   /** How long a connection for a not-yet-known order waits for its order.created before 4404. */
   WS_UNKNOWN_ORDER_GRACE_MS: int(5_000, 0),
+  /** How often the system view and the followed order traces are read and pushed. */
+  SYSTEM_VIEW_INTERVAL_MS: int(1_000, 50),
 });
 export type NotificationsConfig = z.infer<typeof NotificationsEnv>;

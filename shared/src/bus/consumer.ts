@@ -8,6 +8,7 @@ import { deadLetterFields } from './dead-letters';
 import { backoffMs, LoopHealth, sleep } from './loop-health';
 import type { BusMetrics } from './metrics';
 import type { BusScripts } from './scripts';
+import { HandledReports } from './trace';
 import type { StreamTrimmer } from './trimmer';
 
 export interface HandlerContext {
@@ -112,6 +113,8 @@ export class StreamConsumer {
   private nextClaimAt = 0;
   private stopping = new AbortController();
   private readonly health: LoopHealth;
+  /** Settled entries, reported per batch for the order traces. */
+  private readonly reports: HandledReports;
   private readonly o: Required<Omit<ConsumerOptions, 'claimIntervalMs'>> & { claimIntervalMs: number };
 
   constructor(
@@ -126,6 +129,7 @@ export class StreamConsumer {
       ...options,
       claimIntervalMs: options.claimIntervalMs ?? Math.max(20, Math.min(options.claimIdleMs / 2, 5_000)),
     };
+    this.reports = new HandledReports(deps.redis, this.o.group);
     this.health = new LoopHealth(deps.logger, (reading) =>
       deps.metrics.reading.set({ group: this.o.group, consumer: this.o.consumer }, reading ? 1 : 0),
     );
@@ -278,7 +282,8 @@ export class StreamConsumer {
         continue;
       }
       if (!decoded.ok) {
-        await this.deadLetter(entry, type, `invalid envelope: ${decoded.error}`);
+        if ((await this.deadLetter(entry, type, `invalid envelope: ${decoded.error}`)) === 'dead-lettered')
+          this.reports.add(entry, 'dead-lettered');
         continue;
       }
       const key = this.o.partitionKey(decoded.event);
@@ -293,6 +298,7 @@ export class StreamConsumer {
       for (let lane = queue[next++]; lane; lane = queue[next++]) {
         for (const { entry, event } of lane) {
           const outcome = await this.settle(entry, event!);
+          this.reports.add(entry, outcome === 'ack' ? 'handled' : outcome === 'pending' ? 'failed' : outcome, event);
           if (outcome === 'ack') toAck.push(entry);
           // The rest of this key waits behind it: left pending, XAUTOCLAIM hands them back in id order.
           else if (outcome === 'pending') break;
@@ -301,7 +307,10 @@ export class StreamConsumer {
     };
     // Workers never reject, so every one of them has finished before the batch is acked.
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, queue.length) }, worker));
-    await this.ack(toAck);
+    await Promise.all([
+      this.ack(toAck),
+      this.reports.flush().catch((error: unknown) => this.deps.logger.debug({ err: error }, 'trace report lost')),
+    ]);
   }
 
   /** `handle`, but an unexpected throw leaves the entry pending instead of rejecting the batch. */

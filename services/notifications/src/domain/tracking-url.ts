@@ -8,8 +8,8 @@ export interface TrackingTarget {
 
 const MAX_ID_LENGTH = 128;
 
-/** `/ws/v1/order-tracking/{order_id}?token=T` → its parts; undefined for any other path. */
-export function parseTrackingUrl(url: string | undefined): TrackingTarget | undefined {
+/** `/ws/v1/order-tracking/{order_id}?token=T` (or another `prefix`) → its parts; undefined for any other path. */
+export function parseTrackingUrl(url: string | undefined, prefix = WS_TRACKING_PATH): TrackingTarget | undefined {
   if (!url) return undefined;
   let parsed: URL;
   try {
@@ -17,8 +17,8 @@ export function parseTrackingUrl(url: string | undefined): TrackingTarget | unde
   } catch {
     return undefined;
   }
-  if (!parsed.pathname.startsWith(WS_TRACKING_PATH)) return undefined;
-  const rawId = parsed.pathname.slice(WS_TRACKING_PATH.length);
+  if (!parsed.pathname.startsWith(prefix)) return undefined;
+  const rawId = parsed.pathname.slice(prefix.length);
   let orderId: string | undefined;
   try {
     orderId = decodeURIComponent(rawId);

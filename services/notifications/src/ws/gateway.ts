@@ -4,6 +4,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { trackingTokenMatches, type Logger } from '@pizza/shared';
 import type { TrackingState } from '../domain/tracking';
 import { parseTrackingUrl, type TrackingTarget } from '../domain/tracking-url';
+import { isObservabilityPath } from '../system-view/channels';
 import type { GatewayMetrics } from '../metrics';
 import type { CachedOrder } from '../store/tracking-cache';
 import { ClientRegistry } from './registry';
@@ -129,6 +130,7 @@ export class TrackingGateway {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (isObservabilityPath(req.url)) return; // served by the system-view channels
     const target = parseTrackingUrl(req.url);
     if (!target || this.stopping) {
       const status = this.stopping ? '503 Service Unavailable' : '404 Not Found';
