@@ -19,3 +19,4 @@ export * from './service';
 export * from './tracking-token';
 export * from './redis-script';
 export * from './cli';
+export * from './demo-load';

@@ -42,7 +42,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         source: SERVICE,
         afterCommit: crashAfterCommitHook(config, env, logger, 'order'),
       });
-      mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN });
+      mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN, logger });
       return {
         consumers: [
           {

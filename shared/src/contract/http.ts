@@ -88,6 +88,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'not_ready',
   'internal_error',
+  'demo_load_running',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

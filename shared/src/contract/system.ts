@@ -87,3 +87,14 @@ export const TraceMessage = z.object({
   truncated: z.boolean(),
 });
 export type TraceMessage = z.infer<typeof TraceMessage>;
+
+/** Demo load (admin): bounded so that a visitor can watch lag rise and drain without harming the system. */
+export const DEMO_LOAD_MAX_COUNT = 500;
+export const DEMO_LOAD_MAX_PER_SECOND = 50;
+export const DemoLoadRequest = z.strictObject({
+  count: z.number().int().min(1).max(DEMO_LOAD_MAX_COUNT),
+  per_second: z.number().int().min(1).max(DEMO_LOAD_MAX_PER_SECOND).default(10),
+});
+export type DemoLoadRequest = z.infer<typeof DemoLoadRequest>;
+export const DemoLoadStarted = z.object({ count: z.number().int(), per_second: z.number().int() });
+export type DemoLoadStarted = z.infer<typeof DemoLoadStarted>;

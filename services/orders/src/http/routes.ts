@@ -1,8 +1,10 @@
 import type { Express } from 'express';
 import helmet from 'helmet';
 import type Redis from 'ioredis';
+import type { Logger } from '@pizza/shared';
 import type { OrdersContext } from '../store/context';
 import { adminRoutes } from './admin';
+import { adminOpsRoutes } from './admin-ops';
 import { docsRoutes } from './docs';
 import { menuRoutes } from './menu';
 import { ordersRoutes } from './orders';
@@ -11,9 +13,9 @@ import { ordersRoutes } from './orders';
 export function mountRoutes(
   app: Express,
   ctx: OrdersContext,
-  options: { redis: Redis; adminToken: string },
+  options: { redis: Redis; adminToken: string; logger: Logger },
 ): void {
   app.use(helmet());
   app.use(docsRoutes());
-  app.use('/api/v1', menuRoutes(ctx), ordersRoutes(ctx), adminRoutes(options));
+  app.use('/api/v1', menuRoutes(ctx), ordersRoutes(ctx), adminRoutes(options), adminOpsRoutes(options));
 }
