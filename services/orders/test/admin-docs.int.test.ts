@@ -48,6 +48,7 @@ describe('admin: dead letters', () => {
     expect(res.body.items[0]).toEqual({
       id: expect.any(String),
       original_stream: STREAMS.orderStatus,
+      group: 'orders-group',
       event_type: 'order.status_simulated',
       attempts: 1,
       last_error: expect.stringContaining(orderId),

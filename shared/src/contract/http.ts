@@ -109,6 +109,8 @@ export const ValidationDetails = z.array(z.object({ path: z.string(), message: z
 export const DeadLetterSummary = z.object({
   id: z.string(),
   original_stream: z.string(),
+  /** The consumer group that gave up on it. */
+  group: z.string().default(''),
   event_type: z.string(),
   attempts: z.number().int(),
   last_error: z.string(),

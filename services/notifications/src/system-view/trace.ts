@@ -46,14 +46,15 @@ export function assembleTrace(orderId: string, hash: Record<string, string>): Tr
       children.set(parent, [...(children.get(parent) ?? []), eventId]);
     else roots.push(eventId);
   }
+  // Parents before children; among events whose causes are all listed, the oldest entry first (a timeline).
   const ordered: TraceEvent[] = [];
-  const done = new Set<string>();
-  const visit = (eventId: string) => {
-    if (done.has(eventId)) return;
-    done.add(eventId);
+  const firstId = (eventId: string) => byEventId.get(eventId)![0]!.entry_id;
+  const ready = [...roots];
+  while (ready.length > 0) {
+    ready.sort((a, b) => compareIds(firstId(a), firstId(b)));
+    const eventId = ready.shift()!;
     ordered.push(...byEventId.get(eventId)!);
-    for (const child of children.get(eventId) ?? []) visit(child);
-  };
-  for (const root of roots) visit(root);
+    ready.push(...(children.get(eventId) ?? []));
+  }
   return { type: 'trace', order_id: orderId, events: ordered, truncated: hash.truncated === '1' };
 }

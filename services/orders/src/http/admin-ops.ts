@@ -13,6 +13,7 @@ import {
 } from '@pizza/shared';
 import { DemoLoadRequest, type DemoLoadStarted } from '@pizza/shared/contract';
 import { requireAdmin } from './admin';
+import { jsonBody } from './body';
 
 const STREAM_ID = /^\d+(-\d+)?$/;
 
@@ -47,7 +48,7 @@ export function adminOpsRoutes(options: { redis: Redis; adminToken: string; logg
   });
 
   let loading: Promise<unknown> | undefined;
-  router.post('/admin/demo-load', (req, res) => {
+  router.post('/admin/demo-load', ...jsonBody(), (req, res) => {
     const body = DemoLoadRequest.safeParse(req.body);
     if (!body.success) throw new ValidationError('Invalid demo load', zodDetails(body.error));
     if (loading) throw new ConflictError('demo_load_running', 'A demo load is already running');

@@ -32,6 +32,7 @@ export function adminRoutes(options: { redis: Redis; adminToken: string }): Rout
       items: letters.map(({ id, meta, original }) => ({
         id,
         original_stream: meta.original_stream,
+        group: meta.group,
         event_type: original.event_type ?? '',
         attempts: Number(meta.attempts) || 0,
         last_error: meta.last_error,
