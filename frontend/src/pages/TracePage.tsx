@@ -5,7 +5,13 @@ import { Notice } from '../components/Notice';
 import { useLiveJson } from '../system/useLiveJson';
 
 const time = (iso: string) =>
-  new Date(iso).toLocaleTimeString(undefined, { hour12: false, fractionalSecondDigits: 3 });
+  new Date(iso).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+    hour12: false,
+  });
 const OUTCOME = {
   handled: '✓ handled',
   failed: '✗ failed, will retry',
