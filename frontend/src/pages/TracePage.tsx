@@ -2,6 +2,7 @@ import { SERVICES, TraceMessage, WS_TRACE_PATH, type TraceEvent } from '@pizza/s
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Notice } from '../components/Notice';
+import { TextField } from '../components/TextField';
 import { useLiveJson } from '../system/useLiveJson';
 
 const time = (iso: string) =>
@@ -71,33 +72,16 @@ function FollowForm() {
     event.preventDefault();
     navigate(`/orders/${encodeURIComponent(orderId.trim())}/trace?token=${encodeURIComponent(token.trim())}`);
   };
-  const field = 'w-full rounded-lg border border-stone-300 px-3 py-2';
   return (
     <form onSubmit={submit} className="grid gap-3 sm:grid-cols-3 sm:items-end">
-      <div className="space-y-1">
-        <label htmlFor="trace-order" className="block text-sm font-medium">
-          Order id
-        </label>
-        <input
-          id="trace-order"
-          value={orderId}
-          onChange={(e) => setOrderId(e.currentTarget.value)}
-          className={field}
-          required
-        />
-      </div>
-      <div className="space-y-1">
-        <label htmlFor="trace-token" className="block text-sm font-medium">
-          Tracking token
-        </label>
-        <input
-          id="trace-token"
-          value={token}
-          onChange={(e) => setToken(e.currentTarget.value)}
-          className={field}
-          required
-        />
-      </div>
+      <TextField label="Order id" value={orderId} onChange={setOrderId} maxLength={128} autoComplete="off" />
+      <TextField
+        label="Tracking token"
+        value={token}
+        onChange={setToken}
+        maxLength={256}
+        autoComplete="off"
+      />
       <button type="submit" className="rounded-lg bg-stone-800 px-4 py-2 font-medium text-white">
         Follow this order
       </button>
