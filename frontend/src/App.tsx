@@ -8,6 +8,8 @@ import { DevToolsPage } from './pages/DevToolsPage';
 import { MenuPage } from './pages/MenuPage';
 import { MyOrdersPage } from './pages/MyOrdersPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { SystemPage } from './pages/SystemPage';
+import { TracePage } from './pages/TracePage';
 import { TrackingPage } from './pages/TrackingPage';
 
 /** Providers and routes; the router itself comes from the caller (browser or memory, in tests). */
@@ -23,6 +25,9 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
             <Route path="orders/:id" element={<TrackingPage />} />
             <Route path="my-orders" element={<MyOrdersPage />} />
             <Route path="dev" element={<DevToolsPage />} />
+            <Route path="system" element={<SystemPage />} />
+            <Route path="trace" element={<TracePage />} />
+            <Route path="orders/:id/trace" element={<TracePage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

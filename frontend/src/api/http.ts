@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { apiErrorFrom, NetworkError, ResponseShapeError } from './errors';
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;

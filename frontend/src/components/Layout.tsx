@@ -45,6 +45,9 @@ export function Layout() {
             <NavLink to="/my-orders" className={navClass}>
               My orders
             </NavLink>
+            <NavLink to="/system" className={navClass}>
+              System
+            </NavLink>
             <NavLink to="/dev" className={navClass}>
               Dev tools
             </NavLink>

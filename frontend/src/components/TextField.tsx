@@ -8,6 +8,7 @@ interface TextFieldProps {
   maxLength: number;
   autoComplete: string;
   multiline?: boolean;
+  type?: 'text' | 'password' | 'number';
 }
 
 /** A labelled input whose error sits right under it and is tied to it for screen readers. */
@@ -19,6 +20,7 @@ export function TextField({
   maxLength,
   autoComplete,
   multiline = false,
+  type = 'text',
 }: TextFieldProps) {
   const id = useId();
   const errorId = `${id}-error`;
@@ -39,7 +41,7 @@ export function TextField({
       {multiline ? (
         <textarea {...shared} rows={3} onChange={(event) => onChange(event.currentTarget.value)} />
       ) : (
-        <input {...shared} type="text" onChange={(event) => onChange(event.currentTarget.value)} />
+        <input {...shared} type={type} onChange={(event) => onChange(event.currentTarget.value)} />
       )}
       {error !== undefined && (
         <p id={errorId} className="text-sm text-red-700">

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { DeadLetterPanel } from '../components/DeadLetterPanel';
 import { SystemDiagram } from '../components/SystemDiagram';
+import { DeadLetterInspector } from '../system/DeadLetterInspector';
 
 const SERVICES = ['orders', 'notifications', 'delivery', 'simulator'] as const;
 const grafanaUrl = import.meta.env.VITE_GRAFANA_URL;
@@ -53,6 +54,9 @@ export function DevToolsPage() {
           <DeadLetterPanel />
         </Panel>
       </div>
+      <Panel title="Inspect and replay dead letters">
+        <DeadLetterInspector />
+      </Panel>
       <Panel title="How it fits together">
         <SystemDiagram />
       </Panel>

@@ -115,6 +115,18 @@ export function TrackingPage() {
         </section>
       )}
       <p className="text-sm text-stone-600">Keep this page's link to come back to it from any device.</p>
+      <p className="text-sm">
+        <Link
+          to={`/orders/${encodeURIComponent(orderId)}/trace?token=${encodeURIComponent(token)}`}
+          className="font-medium text-red-700 underline"
+        >
+          How did this happen?
+        </Link>{' '}
+        (the events behind this order) ·{' '}
+        <Link to="/system" className="font-medium text-red-700 underline">
+          See the system work
+        </Link>
+      </p>
     </div>
   );
 }

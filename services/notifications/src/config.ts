@@ -17,5 +17,7 @@ export const NotificationsEnv = BaseEnv.extend({
   WS_MAX_CONNECTIONS: int(10_000, 1),
   /** Open connections one client address may hold; more are closed with 4429. */
   WS_MAX_CONNECTIONS_PER_CLIENT: int(50, 1),
+  /** How often the system view and the followed order traces are read and pushed. */
+  SYSTEM_VIEW_INTERVAL_MS: int(1_000, 50),
 });
 export type NotificationsConfig = z.infer<typeof NotificationsEnv>;

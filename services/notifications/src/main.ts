@@ -1,9 +1,10 @@
-import { GROUPS, runMain, startService, STREAMS, type RunningService } from '@pizza/shared';
+import { GROUPS, runMain, startService, streamsReadBy, type RunningService } from '@pizza/shared';
 import { NotificationsEnv } from './config';
 import { trackingHandlers } from './handlers';
 import { gatewayMetrics } from './metrics';
 import { FanoutSubscriber } from './store/fanout';
 import { TrackingCache } from './store/tracking-cache';
+import { ObservabilityChannels } from './system-view/channels';
 import { TrackingGateway } from './ws/gateway';
 
 /** The notifications gateway: a Redis cache of each order's latest state, pushed to WebSocket clients. */
@@ -36,6 +37,14 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         onState: (state) => gateway.deliver(state),
         onResubscribed: () => void gateway.resync(),
       });
+      const observability = new ObservabilityChannels({
+        redis: bus.redis,
+        logger,
+        readCache: (orderId) => cache.read(orderId),
+        intervalMs: config.SYSTEM_VIEW_INTERVAL_MS,
+        pingIntervalMs: config.WS_PING_INTERVAL_MS,
+        maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+      });
       // Subscribed before any client can connect or any event is applied.
       await fanout.start();
       const deps = { cache, metrics, maxRetries: consumerDefaults.maxRetries };
@@ -43,13 +52,17 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         consumers: [
           {
             group: GROUPS.notifications,
-            streams: [STREAMS.orders, STREAMS.deliveries],
+            streams: streamsReadBy(GROUPS.notifications),
             ...trackingHandlers(deps),
           },
         ],
-        onListening: (server) => gateway.attach(server),
+        onListening: (server) => {
+          observability.attach(server);
+          gateway.attach(server);
+        },
         start: () => gateway.start(),
         stop: async () => {
+          await observability.stop();
           await gateway.stop();
           await fanout.stop();
         },

@@ -51,7 +51,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         afterCommit: crashAfterCommitHook(config, env, logger, 'order'),
       });
       const limits = orderLimits(config, { redis: bus.redis, logger });
-      mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN, limits });
+      mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN, limits, logger });
       const settings = reconcileSettings(config);
       const reconciler = new Reconciler({
         service: SERVICE,

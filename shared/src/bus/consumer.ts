@@ -9,6 +9,7 @@ import { deadLetterFields, replayedForAnotherGroup } from './dead-letters';
 import { backoffMs, LoopHealth, sleep } from './loop-health';
 import type { BusMetrics } from './metrics';
 import type { BusScripts } from './scripts';
+import { HandledReports } from './trace';
 import type { StreamTrimmer } from './trimmer';
 
 export interface HandlerContext {
@@ -136,6 +137,8 @@ export class StreamConsumer {
     Pick<ConsumerOptions, 'batchHandler'> & { claimIntervalMs: number };
   /** Settled entries whose XACK goes out with the next read, in the same round trip. */
   private unacked: Entry[] = [];
+  /** Settled entries, reported per batch for the order traces. */
+  private readonly reports: HandledReports;
 
   constructor(
     options: ConsumerOptions,
@@ -149,6 +152,7 @@ export class StreamConsumer {
       ...options,
       claimIntervalMs: options.claimIntervalMs ?? Math.max(20, Math.min(options.claimIdleMs / 2, 5_000)),
     };
+    this.reports = new HandledReports(deps.redis, this.o.group);
     this.health = new LoopHealth(deps.logger, (reading) =>
       deps.metrics.reading.set({ group: this.o.group, consumer: this.o.consumer }, reading ? 1 : 0),
     );
@@ -178,7 +182,8 @@ export class StreamConsumer {
     this.running = false;
     this.stopping.abort();
     // Wake the blocked XREADGROUP at once instead of waiting out BLOCK.
-    if (this.readerId !== undefined) await this.deps.redis.client('UNBLOCK', this.readerId).catch(() => undefined);
+    if (this.readerId !== undefined)
+      await this.deps.redis.client('UNBLOCK', this.readerId).catch(() => undefined);
     await this.loop;
   }
 
@@ -235,9 +240,16 @@ export class StreamConsumer {
     const pipeline = this.deps.reader.pipeline();
     const ackCount = this.queueAcks(pipeline, acks);
     pipeline.xreadgroup(
-      'GROUP', this.o.group, this.o.consumer,
-      'COUNT', this.o.batchSize, 'BLOCK', blockMs,
-      'STREAMS', ...streams, ...streams.map(() => '>'),
+      'GROUP',
+      this.o.group,
+      this.o.consumer,
+      'COUNT',
+      this.o.batchSize,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      ...streams,
+      ...streams.map(() => '>'),
     );
     const replies = await pipeline.exec().catch((error: unknown) => {
       this.unacked.push(...acks);
@@ -262,17 +274,33 @@ export class StreamConsumer {
       // Bounded per tick, so reclaiming never starves new work.
       for (let round = 0; round < 10 && this.running; round++) {
         const [next, claimed, deleted] = await this.deps.scripts.claimWithCounts(
-          stream, STREAMS.deadLetters, this.o.group, this.o.consumer,
-          { minIdleMs: this.o.claimIdleMs, start, count: this.o.batchSize, deadLettersMaxLen: this.deps.deadLettersMaxLen },
+          stream,
+          STREAMS.deadLetters,
+          this.o.group,
+          this.o.consumer,
+          {
+            minIdleMs: this.o.claimIdleMs,
+            start,
+            count: this.o.batchSize,
+            deadLettersMaxLen: this.deps.deadLettersMaxLen,
+          },
         );
         if (deleted.length > 0) {
           // Already a dead letter (same script): lost from the stream before this group acked it.
           this.deps.metrics.pendingTrimmed.inc({ stream, group: this.o.group }, deleted.length);
-          this.deps.logger.error({ stream, group: this.o.group, entry_ids: deleted }, 'pending entries were deleted from the stream before being acked; dead-lettered as trimmed');
+          this.deps.logger.error(
+            { stream, group: this.o.group, entry_ids: deleted },
+            'pending entries were deleted from the stream before being acked; dead-lettered as trimmed',
+          );
         }
         const entries = claimed
           .filter(([, list]) => list !== null)
-          .map(([id, list, count]) => ({ stream, id, fields: fieldsFromList(list ?? []), attempt: Number(count) }));
+          .map(([id, list, count]) => ({
+            stream,
+            id,
+            fields: fieldsFromList(list ?? []),
+            attempt: Number(count),
+          }));
         if (entries.length > 0) {
           this.deps.metrics.retried.inc({ stream, group: this.o.group }, entries.length);
           await this.process(entries);
@@ -293,7 +321,8 @@ export class StreamConsumer {
         if (fields.name !== this.o.group) continue;
         const labels = { stream, group: this.o.group };
         this.deps.metrics.pending.set(labels, Number(fields.pending ?? 0));
-        if (fields.lag !== undefined && fields.lag !== '') this.deps.metrics.lag.set(labels, Number(fields.lag));
+        if (fields.lag !== undefined && fields.lag !== '')
+          this.deps.metrics.lag.set(labels, Number(fields.lag));
       }
     }
   }
@@ -309,7 +338,11 @@ export class StreamConsumer {
     const toAck: Entry[] = [];
     for (const entry of entries) {
       if (replayedForAnotherGroup(entry.fields, this.o.group)) {
-        this.deps.metrics.ignored.inc({ stream: entry.stream, group: this.o.group, reason: 'replayed_for_another_group' });
+        this.deps.metrics.ignored.inc({
+          stream: entry.stream,
+          group: this.o.group,
+          reason: 'replayed_for_another_group',
+        });
         toAck.push(entry);
         continue;
       }
@@ -326,7 +359,8 @@ export class StreamConsumer {
         continue;
       }
       if (!decoded.ok) {
-        await this.deadLetter(entry, type, `invalid envelope: ${decoded.error}`);
+        if ((await this.deadLetter(entry, type, `invalid envelope: ${decoded.error}`)) === 'dead-lettered')
+          this.reports.add(entry, 'dead-lettered');
         continue;
       }
       work.push({ entry, event: decoded.event });
@@ -346,6 +380,11 @@ export class StreamConsumer {
       for (let lane = queue[next++]; lane; lane = queue[next++]) {
         for (const { entry, event } of lane) {
           const outcome = await this.settle(entry, event);
+          this.reports.add(
+            entry,
+            outcome === 'ack' ? 'handled' : outcome === 'pending' ? 'failed' : outcome,
+            event,
+          );
           if (outcome === 'ack') toAck.push(entry);
           // The rest of this key waits behind it: left pending, XAUTOCLAIM hands them back in id order.
           else if (outcome === 'pending') break;
@@ -355,6 +394,10 @@ export class StreamConsumer {
     // Workers never reject, so every one of them has finished before the batch is acked.
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, queue.length) }, worker));
     this.unacked.push(...toAck);
+    // Not awaited: the trace is a view, so its one script call per batch never holds the next read back.
+    this.reports
+      .flush()
+      .catch((error: unknown) => this.deps.logger.debug({ err: error }, 'trace report lost'));
   }
 
   /**
@@ -369,17 +412,27 @@ export class StreamConsumer {
     const fresh = work.filter((w) => w.entry.attempt <= this.o.maxRetries);
     if (!batch || fresh.length < 2) return work;
     const spent = work.filter((w) => w.entry.attempt > this.o.maxRetries);
-    const items = fresh.map(({ entry, event }) => ({ event, ctx: new EntryContext(entry, this.o.group, this.deps.logger, event) }));
+    const items = fresh.map(({ entry, event }) => ({
+      event,
+      ctx: new EntryContext(entry, this.o.group, this.deps.logger, event),
+    }));
     const started = performance.now();
     try {
-      await this.untilDependenciesAnswer(fresh.map((w) => w.entry), this.deps.logger, () => batch(items));
+      await this.untilDependenciesAnswer(
+        fresh.map((w) => w.entry),
+        this.deps.logger,
+        () => batch(items),
+      );
     } catch (error) {
       if (isInfraFailure(error)) {
         this.deps.metrics.batches.inc({ group: this.o.group, outcome: 'left_pending' });
         return spent;
       }
       this.deps.metrics.batches.inc({ group: this.o.group, outcome: 'split' });
-      this.deps.logger.warn({ err: error, entries: fresh.length }, 'batch failed; applying its entries one by one');
+      this.deps.logger.warn(
+        { err: error, entries: fresh.length },
+        'batch failed; applying its entries one by one',
+      );
       return work;
     }
     const perEntry = (performance.now() - started) / 1000 / fresh.length;
@@ -388,6 +441,7 @@ export class StreamConsumer {
       this.deps.metrics.consumed.inc(labels);
       this.deps.metrics.acked.inc(labels);
       this.deps.metrics.handlerDuration.observe(labels, perEntry);
+      this.reports.add(entry, 'handled', event);
       toAck.push(entry);
     }
     this.deps.metrics.batches.inc({ group: this.o.group, outcome: 'applied' });
@@ -400,20 +454,28 @@ export class StreamConsumer {
     try {
       return await this.handle(entry, event);
     } catch (error) {
-      this.deps.logger.error({ err: error, group: this.o.group, stream: entry.stream, entry_id: entry.id }, 'entry not settled; left pending');
+      this.deps.logger.error(
+        { err: error, group: this.o.group, stream: entry.stream, entry_id: entry.id },
+        'entry not settled; left pending',
+      );
       return 'pending';
     }
   }
 
   private async handle(entry: Entry, event: Envelope): Promise<Outcome> {
     if (entry.attempt > this.o.maxRetries) {
-      return this.deadLetter(entry, event.event_type, `no attempt completed within ${this.o.maxRetries} deliveries`);
+      return this.deadLetter(
+        entry,
+        event.event_type,
+        `no attempt completed within ${this.o.maxRetries} deliveries`,
+      );
     }
     const labels = { stream: entry.stream, group: this.o.group, type: event.event_type };
     const handler = this.o.handlers[event.event_type] as Handler<EventType>;
     this.deps.metrics.consumed.inc(labels);
     const started = performance.now();
-    const stopTimer = () => this.deps.metrics.handlerDuration.observe(labels, (performance.now() - started) / 1000);
+    const stopTimer = () =>
+      this.deps.metrics.handlerDuration.observe(labels, (performance.now() - started) / 1000);
     const ctx = new EntryContext(entry, this.o.group, this.deps.logger, event);
     try {
       await this.untilDependenciesAnswer([entry], ctx.logger, () => handler(event, ctx));
@@ -442,14 +504,22 @@ export class StreamConsumer {
    * its idle time before each retry so that no other consumer claims it meanwhile. The batch waits, so reading
    * pauses until the dependency answers. Only stopping ends the wait (the entry stays pending).
    */
-  private async untilDependenciesAnswer(entries: readonly Entry[], logger: Logger, attempt: () => Promise<void>): Promise<void> {
+  private async untilDependenciesAnswer(
+    entries: readonly Entry[],
+    logger: Logger,
+    attempt: () => Promise<void>,
+  ): Promise<void> {
     for (let failures = 1; ; failures++) {
       try {
         return await attempt();
       } catch (error) {
         if (!isInfraFailure(error) || !this.running) throw error;
         this.deps.metrics.infraErrors.inc({ stream: entries[0]?.stream ?? '*', group: this.o.group });
-        if (failures === 1) logger.warn({ err: error, entries: entries.length, attempt: entries[0]?.attempt }, 'dependency unavailable; retrying in place, no attempt counted');
+        if (failures === 1)
+          logger.warn(
+            { err: error, entries: entries.length, attempt: entries[0]?.attempt },
+            'dependency unavailable; retrying in place, no attempt counted',
+          );
         await sleep(Math.min(backoffMs(failures), this.o.claimIdleMs / 3), this.stopping.signal);
         if (!this.running) throw error;
         // No longer all pending (acked elsewhere, or trimmed): not ours to finish.
@@ -462,7 +532,8 @@ export class StreamConsumer {
   private async stillOwned(entries: readonly Entry[]): Promise<boolean> {
     const byStream = groupByStream(entries);
     const pipeline = this.deps.redis.pipeline();
-    for (const [stream, ids] of byStream) pipeline.xclaim(stream, this.o.group, this.o.consumer, 0, ...ids, 'JUSTID');
+    for (const [stream, ids] of byStream)
+      pipeline.xclaim(stream, this.o.group, this.o.consumer, 0, ...ids, 'JUSTID');
     const replies = await pipeline.exec().catch(() => null);
     // Redis down too: keep trying; the claim is refreshed once it answers.
     if (!replies || replies.some(([error]) => error)) return true;
@@ -485,14 +556,27 @@ export class StreamConsumer {
     let id: string | null;
     try {
       id = await this.deps.scripts.deadLetter(
-        entry.stream, STREAMS.deadLetters, this.o.group, entry.id, this.deps.deadLettersMaxLen, fieldsToList(fields),
+        entry.stream,
+        STREAMS.deadLetters,
+        this.o.group,
+        entry.id,
+        this.deps.deadLettersMaxLen,
+        fieldsToList(fields),
       );
     } catch (error) {
       // Still pending: a later claim tries again.
-      this.deps.logger.error({ err: error, group: this.o.group, stream: entry.stream, entry_id: entry.id }, 'dead-letter write failed; left pending');
+      this.deps.logger.error(
+        { err: error, group: this.o.group, stream: entry.stream, entry_id: entry.id },
+        'dead-letter write failed; left pending',
+      );
       return 'pending';
     }
-    if (id) this.deps.metrics.deadLettered.inc({ stream: entry.stream, group: this.o.group, type: type || 'unknown' });
+    if (id)
+      this.deps.metrics.deadLettered.inc({
+        stream: entry.stream,
+        group: this.o.group,
+        type: type || 'unknown',
+      });
     return 'dead-lettered';
   }
 
@@ -519,7 +603,10 @@ export class StreamConsumer {
     const failed = replies.map(([error]) => error).filter((error): error is Error => error !== null);
     if (failed.length === 0) return;
     if (failed.some((error) => isInfraFailure(error)) && this.running) this.unacked.push(...entries);
-    this.deps.logger.warn({ err: failed[0], group: this.o.group }, 'XACK failed; entries will be acked later or redelivered');
+    this.deps.logger.warn(
+      { err: failed[0], group: this.o.group },
+      'XACK failed; entries will be acked later or redelivered',
+    );
   }
 }
 

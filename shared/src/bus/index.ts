@@ -15,6 +15,7 @@ export type { RawEntry } from './publisher';
 export { StreamConsumer } from './consumer';
 export { StreamTrimmer } from './trimmer';
 export * from './dead-letters';
+export * from './trace';
 
 export interface EventBusOptions {
   redisUrl: string;

@@ -90,6 +90,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'not_ready',
   'internal_error',
+  'demo_load_running',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -10,3 +10,4 @@ export * from './money';
 export * from './events';
 export * from './http';
 export * from './ws';
+export * from './system';

@@ -6,6 +6,7 @@ import { streamOf, toStreamFields, type StreamFields } from '../envelope';
 import type { Logger } from '../logger';
 import { gauge } from '../metrics';
 import { isDuplicateKey } from './client';
+import { OUTBOX_HEARTBEAT_MS, writeOutboxHeartbeat } from './outbox-heartbeat';
 
 /**
  * Transactional outbox. A service writes its events into `outbox` in the same transaction as the state they
@@ -35,7 +36,8 @@ interface Lease {
 
 export interface OutboxOptions {
   db: Db;
-  bus: Pick<EventBus, 'publishRaw'>;
+  /** With `redis` (an EventBus has it), the relay also writes its heartbeat for the system view. */
+  bus: Pick<EventBus, 'publishRaw'> & { redis?: EventBus['redis'] };
   logger: Logger;
   /** Names the lease and the gauge label: one relay per outbox name at a time. */
   name: string;
@@ -56,6 +58,7 @@ export class Outbox {
   private readonly owner = randomUUID();
   private running = false;
   private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   private cycle: Promise<void> | undefined;
   private again = false;
   private leaseUntil = 0;
@@ -109,6 +112,15 @@ export class Outbox {
     if (this.running) return;
     this.running = true;
     this.wake();
+    const redis = this.o.bus.redis;
+    if (redis) {
+      this.heartbeat = setInterval(() => {
+        void oldestAge.get(this.o.name)?.()
+          .then((age) => writeOutboxHeartbeat(redis, this.o.name, age))
+          .catch(() => undefined); // MongoDB or Redis down: the key expires and the view says "unknown"
+      }, OUTBOX_HEARTBEAT_MS);
+      this.heartbeat.unref();
+    }
   }
 
   /** Runs a relay cycle now (or right after the current one). */
@@ -136,6 +148,7 @@ export class Outbox {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     await this.cycle;
     await this.o.db
       .collection<Lease>(LEASES)

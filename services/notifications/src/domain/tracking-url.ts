@@ -18,10 +18,14 @@ export function tokenFromProtocols(header: string | undefined): string | undefin
 }
 
 /**
- * `/ws/v1/order-tracking/{order_id}` → its parts; undefined for any other path. The token is the one offered
- * as a subprotocol, else `?token=T` (old links).
+ * `/ws/v1/order-tracking/{order_id}` (or another `prefix`) → its parts; undefined for any other path. The token
+ * is the one offered as a subprotocol, else `?token=T` (old links).
  */
-export function parseTrackingUrl(url: string | undefined, protocols?: string): TrackingTarget | undefined {
+export function parseTrackingUrl(
+  url: string | undefined,
+  protocols?: string,
+  prefix = WS_TRACKING_PATH,
+): TrackingTarget | undefined {
   if (!url) return undefined;
   let parsed: URL;
   try {
@@ -29,8 +33,8 @@ export function parseTrackingUrl(url: string | undefined, protocols?: string): T
   } catch {
     return undefined;
   }
-  if (!parsed.pathname.startsWith(WS_TRACKING_PATH)) return undefined;
-  const rawId = parsed.pathname.slice(WS_TRACKING_PATH.length);
+  if (!parsed.pathname.startsWith(prefix)) return undefined;
+  const rawId = parsed.pathname.slice(prefix.length);
   let orderId: string | undefined;
   try {
     orderId = decodeURIComponent(rawId);

@@ -12,6 +12,9 @@
  * No dedupe key per event is needed: the stored rank only ever grows and an update applies only above it, so
  * an event seen again (redelivered or republished) is 'stale' and is never pushed twice.
  */
+/** Per status, the cached orders now in it, scored by when they entered it (ms): the system view counts them. */
+export const ORDER_STATUS_SET_PREFIX = 'notif:status:';
+
 export const APPLY_TRACKING_UPDATE = `
 local ttl = tonumber(ARGV[4])
 local current = tonumber(redis.call('HGET', KEYS[1], 'rank') or '0')
@@ -20,9 +23,16 @@ local requires = tonumber(ARGV[2])
 if rank <= current then return {'stale'} end
 if current < requires and ARGV[3] ~= '1' then return {'early'} end
 if current == 0 and requires > 0 then return {'unknown'} end
+local before = redis.call('HGET', KEYS[1], 'status')
 redis.call('HSET', KEYS[1], 'rank', ARGV[1], unpack(ARGV, 7))
 redis.call('EXPIRE', KEYS[1], ttl)
 local s = redis.call('HMGET', KEYS[1], 'status', 'delivery_status', 'at', 'event_id', 'ts')
+-- The system view's orders by status: one sorted set per status, scored by when the order entered it.
+if s[1] and s[1] ~= before then
+  if before then redis.call('ZREM', '${ORDER_STATUS_SET_PREFIX}' .. before, ARGV[6]) end
+  local now = redis.call('TIME')
+  redis.call('ZADD', '${ORDER_STATUS_SET_PREFIX}' .. s[1], now[1] * 1000 + math.floor(now[2] / 1000), ARGV[6])
+end
 local delivery = cjson.null
 if s[2] and s[2] ~= '' then delivery = s[2] end
 local message = cjson.encode({

@@ -9,6 +9,7 @@ import {
 } from '@pizza/shared/contract';
 import type { TrackingState } from '../domain/tracking';
 import { parseTrackingUrl, type TrackingTarget } from '../domain/tracking-url';
+import { isObservabilityPath } from '../system-view/channels';
 import type { GatewayMetrics } from '../metrics';
 import type { CachedOrder } from '../store/tracking-cache';
 import { ConnectionCaps, type FullCap } from './connection-caps';
@@ -150,6 +151,7 @@ export class TrackingGateway {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (isObservabilityPath(req.url)) return; // served by the system-view channels
     const target = parseTrackingUrl(req.url, req.headers['sec-websocket-protocol']);
     this.o.logger.debug({ path: pathOf(req.url) }, 'websocket upgrade');
     if (!target || this.stopping) {

@@ -9,7 +9,7 @@ import { UnauthorizedError } from '../errors';
 const Query = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 /** `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. */
-function requireAdmin(adminToken: string): RequestHandler {
+export function requireAdmin(adminToken: string): RequestHandler {
   return (req, _res, next) => {
     const match = /^Bearer (.+)$/.exec(req.get('Authorization') ?? '');
     if (!match || !secretEquals(match[1]!, adminToken)) throw new UnauthorizedError();

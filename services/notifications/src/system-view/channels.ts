@@ -1,0 +1,94 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
+import {
+  trackingTokenMatches,
+  WS_CLOSE_NOT_FOUND,
+  WS_SYSTEM_PATH,
+  WS_TRACE_PATH,
+  type Logger,
+} from '@pizza/shared';
+import type Redis from 'ioredis';
+import type { CachedOrder } from '../store/tracking-cache';
+import { parseTrackingUrl } from '../domain/tracking-url';
+import { SystemChannel } from './system-channel';
+import { TraceChannel } from './trace-channel';
+
+export interface ObservabilityOptions {
+  redis: Redis;
+  logger: Logger;
+  readCache(orderId: string): Promise<CachedOrder | undefined>;
+  intervalMs: number;
+  pingIntervalMs: number;
+  maxBufferedBytes: number;
+}
+
+/** Whether the path is one of these channels (the tracking gateway leaves such upgrades alone). */
+export function isObservabilityPath(url: string | undefined): boolean {
+  const path = (url ?? '').split('?')[0]!;
+  return path === WS_SYSTEM_PATH || path.startsWith(WS_TRACE_PATH);
+}
+
+/**
+ * `/ws/v1/system` (public, read-only) and `/ws/v1/order-trace/{id}?token=T` (the order's tracking token,
+ * checked as the tracking channel checks it) on the gateway's HTTP server. Clients send nothing; silent
+ * ones are dropped after a missed ping so that they do not keep the ticks running.
+ */
+export class ObservabilityChannels {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
+  readonly system: SystemChannel;
+  private readonly traces: TraceChannel;
+  private readonly alive = new WeakSet<WebSocket>();
+  private pinger: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: ObservabilityOptions) {
+    this.system = new SystemChannel(o);
+    this.traces = new TraceChannel(o);
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!isObservabilityPath(req.url)) return;
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.connect(ws, req.url ?? '').catch((error: unknown) => {
+          this.o.logger.error({ err: error }, 'observability connection failed');
+          ws.close(1011, 'internal error');
+        });
+      });
+    });
+    this.pinger = setInterval(() => {
+      for (const ws of this.wss.clients) {
+        if (!this.alive.has(ws)) ws.terminate();
+        else {
+          this.alive.delete(ws);
+          ws.ping();
+        }
+      }
+    }, this.o.pingIntervalMs);
+    this.pinger.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.pinger);
+    await Promise.all([this.system.stop(), this.traces.stop()]);
+    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private async connect(ws: WebSocket, url: string): Promise<void> {
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
+    ws.on('error', (error) => this.o.logger.debug({ err: error }, 'websocket error'));
+    if (url.split('?')[0] === WS_SYSTEM_PATH) return this.system.add(ws);
+    const target = parseTrackingUrl(url, undefined, WS_TRACE_PATH);
+    const cached = target?.orderId ? await this.o.readCache(target.orderId) : undefined;
+    if (!target?.orderId || !cached || !trackingTokenMatches(target.token ?? '', cached.tokenHash)) {
+      ws.send(
+        JSON.stringify({ type: 'error', code: 'not_found', message: 'No such order, or a wrong token' }),
+      );
+      return ws.close(WS_CLOSE_NOT_FOUND, 'not found');
+    }
+    this.traces.add(target.orderId, ws);
+  }
+}
