@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { createLogger, newEvent, Outbox, type BatchEntry, type Envelope, type HandlerContext } from '@pizza/shared';
+import {
+  createLogger,
+  newEvent,
+  Outbox,
+  type BatchEntry,
+  type Envelope,
+  type HandlerContext,
+} from '@pizza/shared';
 import { commandsDuring } from '@pizza/shared/testing';
 import { deliveryHandlers } from '../src/handlers';
 import { deliveryMetrics } from '../src/metrics';
@@ -14,16 +21,28 @@ let client: MongoClient;
 const OUTBOX = 'batch_test_outbox';
 
 beforeAll(async () => {
-  client = await MongoClient.connect(h.mongo.url, { monitorCommands: true });
+  client = await MongoClient.connect(h.mongo.url, { monitorCommands: true, serverSelectionTimeoutMS: 2_000 });
   await deliveryStore(client.db(h.mongo.db)).ensureIndexes();
 });
-afterAll(() => client.close());
+afterAll(() => client.close(), 30_000);
 
 /** The delivery consumer's batch handler, on a client whose commands are counted. */
 function batchHandler() {
   const db = client.db(h.mongo.db);
-  const outbox = new Outbox({ db, bus: { publishRaw: async () => [] }, logger, name: 'batch-test', collection: OUTBOX });
-  const ctx = { mongo: { client, db }, store: deliveryStore(db), outbox, metrics: deliveryMetrics(), clock: () => new Date() };
+  const outbox = new Outbox({
+    db,
+    bus: { publishRaw: async () => [] },
+    logger,
+    name: 'batch-test',
+    collection: OUTBOX,
+  });
+  const ctx = {
+    mongo: { client, db },
+    store: deliveryStore(db),
+    outbox,
+    metrics: deliveryMetrics(),
+    clock: () => new Date(),
+  };
   return deliveryHandlers(ctx).batchHandler;
 }
 
@@ -31,9 +50,16 @@ const entriesOf = (events: Envelope[]): BatchEntry[] =>
   events.map((event) => ({ event, ctx: { attempt: 1, logger } as HandlerContext }));
 const oid = () => `o-${randomUUID()}`;
 const confirmed = (orderId: string) =>
-  newEvent('order.status_changed', { order_id: orderId, from: 'created', status: 'confirmed', at: new Date().toISOString() }, { source: 'orders' });
+  newEvent(
+    'order.status_changed',
+    { order_id: orderId, from: 'created', status: 'confirmed', at: new Date().toISOString() },
+    { source: 'orders' },
+  );
 const deliveriesOf = (orderIds: string[]) =>
-  h.db.collection<DeliveryDoc>(DELIVERY_COLLECTIONS.deliveries).find({ order_id: { $in: orderIds } }, { sort: { _id: 1 } }).toArray();
+  h.db
+    .collection<DeliveryDoc>(DELIVERY_COLLECTIONS.deliveries)
+    .find({ order_id: { $in: orderIds } }, { sort: { _id: 1 } })
+    .toArray();
 const outboxCount = () => h.db.collection(OUTBOX).countDocuments();
 
 describe('one read of delivery events', () => {

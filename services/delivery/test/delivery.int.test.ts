@@ -78,10 +78,10 @@ test('whatever the redelivery, an order gets one delivery', async () => {
   await Promise.all([h.service(), h.service()]);
   const orders = Array.from({ length: 10 }, oid);
   await publish(h.redis, ...orders.map((id) => orderCreated(id)));
-  // The same event three times and a second, distinct out_for_delivery event, to two replicas at once.
+  // The same event three times and a re-drive of it (a distinct event), to two replicas at once.
   const events = orders.flatMap((id) => {
     const event = outForDelivery(id);
-    return [event, event, outForDelivery(id), event];
+    return [event, event, outForDelivery(id, { redrive: true }), event];
   });
   await publish(h.redis, ...events);
   await waitFor(

@@ -125,10 +125,11 @@ export function orderCreated(orderId: string, address = '1 Main St') {
   );
 }
 
-export function outForDelivery(orderId: string) {
+/** The order went out for delivery; `redrive` when the reconciler says it again. */
+export function outForDelivery(orderId: string, options: { redrive?: true } = {}) {
   return newEvent(
     'order.status_changed',
-    { order_id: orderId, from: 'preparing', status: 'out_for_delivery', at: now() },
+    { order_id: orderId, from: 'preparing', status: 'out_for_delivery', at: now(), ...options },
     source,
   );
 }

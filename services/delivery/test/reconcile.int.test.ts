@@ -26,7 +26,7 @@ test('an order re-driven out for delivery is answered with the delivery events i
   await publish(h.redis, statusSimulated(deliveryId, orderId, 'on_the_way'));
   await waitFor(async () => (await deliveryOf(orderId))?.status === 'on_the_way', { what: 'on_the_way' });
 
-  const redriven = outForDelivery(orderId);
+  const redriven = outForDelivery(orderId, { redrive: true });
   await publish(h.redis, redriven);
   const answer = await waitFor(
     async () => {

@@ -1,5 +1,12 @@
 import { MongoClient } from 'mongodb';
-import { createLogger, newEvent, Outbox, type BatchEntry, type Envelope, type HandlerContext } from '@pizza/shared';
+import {
+  createLogger,
+  newEvent,
+  Outbox,
+  type BatchEntry,
+  type Envelope,
+  type HandlerContext,
+} from '@pizza/shared';
 import { commandsDuring } from '@pizza/shared/testing';
 import { ordersContext } from '../src/application/context';
 import { orderHandlers } from '../src/handlers';
@@ -15,15 +22,30 @@ let client: MongoClient;
 const OUTBOX = 'batch_test_outbox';
 
 beforeAll(async () => {
-  client = await MongoClient.connect(stack.mongoUrl, { monitorCommands: true });
+  client = await MongoClient.connect(stack.mongoUrl, {
+    monitorCommands: true,
+    serverSelectionTimeoutMS: 2_000,
+  });
 });
-afterAll(() => client.close());
+afterAll(() => client.close(), 30_000);
 
 /** The order consumer's batch handler, on a client whose commands are counted. */
 function batchHandler() {
   const db = client.db(stack.mongoDb);
-  const outbox = new Outbox({ db, bus: { publishRaw: async () => [] }, logger, name: 'batch-test', collection: OUTBOX });
-  const ctx = ordersContext({ mongo: { client, db }, outbox, metrics: orderMetrics(), clock: () => new Date(), source: 'orders' });
+  const outbox = new Outbox({
+    db,
+    bus: { publishRaw: async () => [] },
+    logger,
+    name: 'batch-test',
+    collection: OUTBOX,
+  });
+  const ctx = ordersContext({
+    mongo: { client, db },
+    outbox,
+    metrics: orderMetrics(),
+    clock: () => new Date(),
+    source: 'orders',
+  });
   return orderHandlers(ctx).batchHandler;
 }
 
@@ -31,14 +53,20 @@ const entriesOf = (events: Envelope[]): BatchEntry[] =>
   events.map((event) => ({ event, ctx: { attempt: 1, logger } as HandlerContext }));
 
 const simulated = (orderId: string, status: 'confirmed' | 'preparing') =>
-  newEvent('order.status_simulated', { order_id: orderId, status }, { source: 'simulator', correlationId: orderId });
+  newEvent(
+    'order.status_simulated',
+    { order_id: orderId, status },
+    { source: 'simulator', correlationId: orderId },
+  );
 
 async function placeOrders(n: number): Promise<string[]> {
   const pizza = uid('pizza');
   await addItems(stack.db, menuItem(pizza, 10 * n));
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const res = await call<OrderBody>(stack.url, 'POST', '/api/v1/orders', { json: orderRequest([pizza, 1]) });
+    const res = await call<OrderBody>(stack.url, 'POST', '/api/v1/orders', {
+      json: orderRequest([pizza, 1]),
+    });
     expect(res.status).toBe(201);
     ids.push(res.body.id);
   }
@@ -46,14 +74,22 @@ async function placeOrders(n: number): Promise<string[]> {
 }
 
 const ordersNow = (ids: string[]) =>
-  stack.db.collection<Order>('orders').find({ _id: { $in: ids } }, { sort: { _id: 1 } }).toArray();
+  stack.db
+    .collection<Order>('orders')
+    .find({ _id: { $in: ids } }, { sort: { _id: 1 } })
+    .toArray();
 const outboxCount = () => stack.db.collection(OUTBOX).countDocuments();
 
 describe('one read of status events', () => {
   test('is applied in one transaction: one query, one bulk write, one outbox insert, one commit', async () => {
     const [a, b, c] = await placeOrders(3);
     // Two steps of one order among the others: the second sees the first.
-    const events = [simulated(a!, 'confirmed'), simulated(b!, 'confirmed'), simulated(a!, 'preparing'), simulated(c!, 'confirmed')];
+    const events = [
+      simulated(a!, 'confirmed'),
+      simulated(b!, 'confirmed'),
+      simulated(a!, 'preparing'),
+      simulated(c!, 'confirmed'),
+    ];
     const apply = batchHandler();
     const commands = await commandsDuring(client, () => apply(entriesOf(events)));
 
@@ -87,9 +123,9 @@ describe('one read of status events', () => {
     const [a] = await placeOrders(1);
     const outboxBefore = await outboxCount();
     const apply = batchHandler();
-    await expect(apply(entriesOf([simulated(a!, 'confirmed'), simulated('no-such-order', 'confirmed')]))).rejects.toThrow(
-      /unknown order/,
-    );
+    await expect(
+      apply(entriesOf([simulated(a!, 'confirmed'), simulated('no-such-order', 'confirmed')])),
+    ).rejects.toThrow(/unknown order/);
     expect((await ordersNow([a!]))[0]!.status).toBe('created');
     expect(await outboxCount()).toBe(outboxBefore);
   });

@@ -42,6 +42,8 @@ export const EventPayloads = {
     from: OrderStatus,
     status: OrderStatus,
     at: isoTime,
+    /** Said again by the reconciler: the delivery answers a repeated start with its history only then. */
+    redrive: z.literal(true).optional(),
   }),
   'order.cancelled': z.object({
     order_id: id,

@@ -22,8 +22,13 @@ export function deliveryHandlers(ctx: DeliveryContext) {
     for (const [i, outcome] of outcomes.entries()) {
       const entry = entries[i]!;
       report(ctx, outcome, entry);
-      // Only a re-drive (or a race of two) starts a delivery twice: answer with what the delivery said.
-      if (outcome.kind === 'already_started' && entry.event.event_type === 'order.status_changed') {
+      // A re-driven start means the order never heard of its delivery: answer with what the delivery said.
+      // A plain redelivery of the same start is only a repeat, and changes nothing.
+      if (
+        outcome.kind === 'already_started' &&
+        entry.event.event_type === 'order.status_changed' &&
+        entry.event.payload.redrive === true
+      ) {
         const replayed = await replayDelivery(ctx, entry.event);
         entry.ctx.logger.info(
           { order_id: entry.event.payload.order_id, replayed },

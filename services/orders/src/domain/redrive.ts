@@ -40,7 +40,10 @@ export function redriveOf(
   const step = nextOnPath(ORDER_LIFECYCLE, order.status);
   if (step === null || !isStalled({ updatedAt: order.updated_at, redrivenAt }, now, stallMs)) return null;
   const request = nextStepRequest(order);
-  const events = [...publishedHistory(order), ...(request ? [request] : [])];
+  const history = publishedHistory(order).map((event): PublishedOrderEvent =>
+    event.type === 'order.status_changed' ? { ...event, data: { ...event.data, redrive: true } } : event,
+  );
+  const events = [...history, ...(request ? [request] : [])];
   return { step, events, stalledMs: now.getTime() - order.updated_at.getTime() };
 }
 
