@@ -1,7 +1,7 @@
 import type { ClientSession } from 'mongodb';
 import type { MenuItem } from '@pizza/shared/contract';
 import type { PricedItem, RequestedLine } from '../domain/pricing';
-import { OutOfStockError, type ShortItem } from '../errors';
+import type { ShortItem } from '../errors';
 import type { StockLevel } from '../stock-refill/plan';
 import type { Collections, MenuDoc } from './collections';
 
@@ -28,51 +28,39 @@ export async function listMenu(c: Collections): Promise<MenuItem[]> {
 /** An item as an order needs it: what it is called, what it costs, how many are left. */
 export type StockedItem = Pick<MenuDoc, '_id' | 'name' | 'price' | 'stock'>;
 
-/** Every item the lines name that the menu has, by id, in one read. */
+/** Every item the lines name that the menu has, by id, in one read (inside the transaction when given one). */
 export async function readItems(
   c: Collections,
-  session: ClientSession,
   lines: readonly RequestedLine[],
+  session?: ClientSession,
 ): Promise<Map<string, StockedItem>> {
   const docs = await c.menu
     .find(
       { _id: { $in: lines.map((l) => l.item_id) } },
-      { session, projection: { name: 1, price: 1, stock: 1 } },
+      { ...(session ? { session } : {}), projection: { name: 1, price: 1, stock: 1 } },
     )
     .toArray();
   return new Map(docs.map((d) => [d._id, d]));
 }
 
-/** Thrown when a guarded decrement did not match although the read said there was stock: try again. */
+/** Thrown when a guarded decrement did not match although a read says there is stock: try again. */
 export class StockChangedError extends Error {
   constructor() {
-    super('stock changed between the read and the decrement');
+    super('stock changed between the decrement and the read');
   }
 }
 
 /**
- * Takes every line's quantity from stock and returns the items' prices as of this transaction.
- * `items` is this transaction's read of the lines' items: if any line cannot be had, throws
- * OutOfStockError naming every short item before writing anything. Otherwise one bulk write
- * decrements each item, still guarded by `stock >= quantity` so that concurrent orders never
- * oversell; if a guard refuses (the stock changed since the read), throws StockChangedError,
- * which aborts the transaction, so nothing stays decremented.
+ * Takes every line's quantity from stock in one bulk write, each guarded by `stock >= quantity` so that
+ * concurrent orders never oversell. Meant as the transaction's first write: the stock documents are the hot
+ * spot, and the sooner the transaction touches them the shorter it holds them against other buyers. Returns
+ * false when a guard refused (or an item is unknown): the caller aborts, so nothing stays decremented.
  */
 export async function takeStock(
   c: Collections,
   session: ClientSession,
   lines: readonly RequestedLine[],
-  items: ReadonlyMap<string, StockedItem>,
-): Promise<Map<string, PricedItem>> {
-  const short: ShortItem[] = lines
-    .map((l) => ({
-      item_id: l.item_id,
-      requested: l.quantity,
-      available: Math.max(0, items.get(l.item_id)?.stock ?? 0),
-    }))
-    .filter((i) => i.available < i.requested);
-  if (short.length > 0) throw new OutOfStockError(short);
-
+): Promise<boolean> {
   const result = await c.menu.bulkWrite(
     lines.map((l) => ({
       updateOne: {
@@ -82,14 +70,23 @@ export async function takeStock(
     })),
     { session, ordered: false },
   );
-  if (result.matchedCount !== lines.length) throw new StockChangedError();
+  return result.matchedCount === lines.length;
+}
 
-  const priced = new Map<string, PricedItem>();
-  for (const l of lines) {
-    const item = items.get(l.item_id);
-    if (item) priced.set(l.item_id, { id: item._id, name: item.name, price: item.price });
-  }
-  return priced;
+/** The lines that cannot be had as `items` stand (OutOfStockError names all of them), or none. */
+export function shortLines(lines: readonly RequestedLine[], items: ReadonlyMap<string, StockedItem>): ShortItem[] {
+  return lines
+    .map((l) => ({
+      item_id: l.item_id,
+      requested: l.quantity,
+      available: Math.max(0, items.get(l.item_id)?.stock ?? 0),
+    }))
+    .filter((i) => i.available < i.requested);
+}
+
+/** The items' names and prices as of this transaction (after `takeStock`). */
+export function pricedItems(items: ReadonlyMap<string, StockedItem>): Map<string, PricedItem> {
+  return new Map([...items.values()].map((i) => [i._id, { id: i._id, name: i.name, price: i.price }]));
 }
 
 /** Gives back the quantities of a cancelled order. */
