@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { newEvent, type EventBus } from '@pizza/shared';
+import { newEvent, type EventBus, hashTrackingToken } from '@pizza/shared';
 import {
   isRejection,
   LIFECYCLES,
@@ -16,7 +16,6 @@ import {
   type OrderCommand,
   type OrderEvent,
 } from '@pizza/orders/src/domain/order';
-import { hashToken } from '@pizza/orders/src/domain/tokens';
 import { collections } from '@pizza/orders/src/store/collections';
 
 /**
@@ -59,7 +58,7 @@ export async function restoreLostOrders(
         ],
         total: item.price,
         customer: { name: 'Restored Customer', address: `${id.slice(0, 8)} Restore Road` },
-        token_hash: hashToken(token),
+        token_hash: hashTrackingToken(token),
       },
     };
     const steps = [

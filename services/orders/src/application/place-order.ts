@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { inTransaction, isDuplicateKey, ValidationError } from '@pizza/shared';
+import { inTransaction, isDuplicateKey, ValidationError, hashTrackingToken } from '@pizza/shared';
 import { isRejection, type CreatedOrder, type CreateOrderRequest } from '@pizza/shared/contract';
 import { requestHash } from '../domain/idempotency';
 import { decide, evolveAll, initialState, type Order } from '../domain/order';
 import { toOrderView } from '../domain/order-view';
 import { mergeLines, priceLines, unknownItems, type MergedLine } from '../domain/pricing';
-import { hashToken, newTrackingToken } from '../domain/tokens';
+import { newTrackingToken } from '../domain/tokens';
 import { insertRecord } from '../store/idempotency';
 import { OutOfStockError } from '../errors';
 import { pricedItems, readItems, shortLines, StockChangedError, takeStock } from '../store/menu';
@@ -104,7 +104,7 @@ async function placeOnce(
             items: lines,
             total,
             customer: request.body.customer,
-            token_hash: hashToken(token),
+            token_hash: hashTrackingToken(token),
           };
           const events = decide({ type: 'PlaceOrder', now, order: placed }, initialState());
           const created = isRejection(events) ? null : evolveAll(initialState(), events);

@@ -1,8 +1,7 @@
-import { NotFoundError } from '@pizza/shared';
+import { NotFoundError, trackingTokenMatches } from '@pizza/shared';
 import type { OrderView } from '@pizza/shared/contract';
 import type { Order } from '../domain/order';
 import { toOrderView } from '../domain/order-view';
-import { tokenMatches } from '../domain/tokens';
 import { findOrder } from '../store/orders';
 import type { OrdersContext } from './context';
 
@@ -11,7 +10,7 @@ export const ORDER_NOT_FOUND = 'Order not found';
 
 /** Throws the same NotFoundError for an unknown id and a wrong token; the token check is constant-time. */
 export function authorize(order: Order | null, token: string): Order {
-  const ok = tokenMatches(token, order?.token_hash);
+  const ok = trackingTokenMatches(token, order?.token_hash);
   if (!order || !ok) throw new NotFoundError(ORDER_NOT_FOUND);
   return order;
 }

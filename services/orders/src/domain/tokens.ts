@@ -10,9 +10,6 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
-/** Tracking-token hashing and checking are shared with the notification service. */
-export { hashTrackingToken as hashToken, trackingTokenMatches as tokenMatches } from '@pizza/shared';
-
 /** Constant-time equality of two secrets of any length (compares their hashes). */
 export function secretEquals(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a, 'utf8').digest();
