@@ -5,6 +5,7 @@ import {
   errorMessage,
   EventBus,
   loadConfig,
+  opsEnvironment,
   parseCommandLine,
   processOutput,
   renderTable,
@@ -44,9 +45,17 @@ export async function refillMain(
     io.err(`stock-refill: ${error.message}\n${USAGE}`);
     return 2;
   }
+  // MONGO_URL and REDIS_URL if set, else the stack `npm start` runs.
+  const found = opsEnvironment(env, ['MONGO_URL', 'REDIS_URL']);
+  if (!found.ok) {
+    io.err(`stock-refill: ${found.message}`);
+    return 1;
+  }
+  // The CronJob sets both and stays quiet; a developer's run says which stack it refilled.
+  if (!env.MONGO_URL || !env.REDIS_URL) io.err(`stock-refill: using ${found.source}`);
   let config;
   try {
-    config = loadConfig(RefillEnv, env);
+    config = loadConfig(RefillEnv, found.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.err(`stock-refill: ${error.message}`);

@@ -1,4 +1,7 @@
-import { EventBus, inTransaction, STREAMS } from '@pizza/shared';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventBus, inTransaction, STREAMS, writeLocalStack } from '@pizza/shared';
 import { refillStock } from '../src/stock-refill/refill-stock';
 import { relayUntilPublished } from '../src/stock-refill/relay';
 import { ordersOutbox } from '../src/store/outbox';
@@ -124,13 +127,42 @@ describe('npm run stock:refill', () => {
     const badMongo = await runOrdersScript('refill.ts', [], { ...stack.env, MONGO_URL: 'http://nope' });
     expect(badMongo.code).toBe(1);
     expect(badMongo.stderr).toContain('MONGO_URL');
-    const noRedis = await runOrdersScript('refill.ts', [], {
-      MONGO_URL: stack.env.MONGO_URL!,
-      MONGO_DB: stack.dbName,
-    });
-    expect(noRedis.code).toBe(1);
-    expect(noRedis.stderr).toContain('REDIS_URL');
+    const noStack = mkdtempSync(join(tmpdir(), 'refill-no-stack-'));
+    try {
+      const noRedis = await runOrdersScript('refill.ts', [], {
+        MONGO_URL: stack.env.MONGO_URL!,
+        MONGO_DB: stack.dbName,
+        STACK_DATA_DIR: noStack,
+      });
+      expect(noRedis.code).toBe(1);
+      expect(noRedis.stderr).toContain('REDIS_URL not set and no running stack found');
+    } finally {
+      rmSync(noStack, { recursive: true, force: true });
+    }
     expect(await stockOf()).toEqual({});
+  });
+
+  test('with neither URL set it finds the stack npm start runs, and says so', async () => {
+    await seed();
+    const dataDir = mkdtempSync(join(tmpdir(), 'refill-stack-'));
+    try {
+      writeLocalStack(dataDir, {
+        launcher_pid: process.pid,
+        started_at: new Date().toISOString(),
+        data_dir: dataDir,
+        gateway_url: 'http://localhost:8080',
+        redis_url: stack.env.REDIS_URL!,
+        mongo_url: stack.env.MONGO_URL!,
+        mongo_db: stack.dbName,
+        admin_token: 'not-used-by-the-refill',
+      });
+      const result = await runOrdersScript('refill.ts', [], { STACK_DATA_DIR: dataDir });
+      expect(result.stderr).toContain('using the stack of npm start at http://localhost:8080');
+      expect(result.code).toBe(0);
+      expect((await stack.restockedEvents()).length).toBe(1);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   test('an argument is refused with exit 2 and the usage, before anything changes', async () => {
