@@ -1,3 +1,4 @@
+import { BaseEnv } from '@pizza/shared';
 /**
  * What the deployment must agree with, in one place: each deployable process's port, health paths and
  * environment, and every metric name a dashboard may query. Compose, Helm, nginx and Grafana checks read
@@ -13,17 +14,10 @@ export const HEALTH_PATHS = {
   metrics: '/metrics',
 } as const;
 
-/** Variables every consumer of the event bus understands (all optional, with defaults in the code). */
-const BUS_OPTIONAL = [
-  'LOG_LEVEL',
-  'STREAM_MAX_RETRIES',
-  'STREAM_CLAIM_IDLE_MS',
-  'STREAM_MAXLEN',
-  'DEAD_LETTERS_MAXLEN',
-  'SHUTDOWN_TIMEOUT_MS',
-  'SERVICE_NAME',
-  'CONSUMER_NAME',
-];
+/** Variables every service reads besides its port and Redis (all optional, with defaults in the code): BaseEnv's. */
+const BUS_OPTIONAL = Object.keys(BaseEnv.shape).filter(
+  (name) => name !== 'HTTP_PORT' && name !== 'REDIS_URL',
+);
 
 export interface DeployedProcess {
   /** compose service name, and the Helm subchart name for long-running services */
