@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { startStack } from '@pizza/stack';
 import { CreatedOrder, MenuResponse, OrderView, STREAMS } from '@pizza/shared/contract';
-import { dropExternalDbs, uniqueDbName, waitFor } from '@pizza/shared/testing';
+import { dropExternalDbs, GENEROUS_LIMITS_ENV, uniqueDbName, waitFor } from '@pizza/shared/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The system view, an order's trace and the dead-letter tools, in real Chromium against the whole stack. */
@@ -33,7 +33,8 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack({
     port: 0,
-    env: { MONGO_DB, SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '20' },
+    // The demo load places its orders through the public API: this client must not be rate limited.
+    env: { ...GENEROUS_LIMITS_ENV, MONGO_DB, SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '20' },
   });
   redis = new Redis(stack.redisUrl);
   browser = await chromium.launch({

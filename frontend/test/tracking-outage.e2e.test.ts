@@ -1,6 +1,6 @@
 import { RESTART_POLICY, startStack, type Stack } from '@pizza/stack';
 import { CreatedOrder, MenuResponse } from '@pizza/shared/contract';
-import { dropExternalDbs, uniqueDbName } from '@pizza/shared/testing';
+import { dropExternalDbs, GENEROUS_LIMITS_ENV, uniqueDbName } from '@pizza/shared/testing';
 import type { Browser, Page } from 'playwright-core';
 import { buildFrontend, launchChromium } from './browserSupport';
 
@@ -23,7 +23,13 @@ beforeAll(async () => {
   buildFrontend();
   stack = await startStack({
     port: 0,
-    env: { MONGO_DB, SIMULATOR_MIN_DELAY_MS: String(STEP_MS), SIMULATOR_MAX_DELAY_MS: String(STEP_MS), LOG_LEVEL: 'warn' },
+    env: {
+      ...GENEROUS_LIMITS_ENV,
+      MONGO_DB,
+      SIMULATOR_MIN_DELAY_MS: String(STEP_MS),
+      SIMULATOR_MAX_DELAY_MS: String(STEP_MS),
+      LOG_LEVEL: 'warn',
+    },
     restartPolicy: { ...RESTART_POLICY, baseMs: OUTAGE_MS },
   });
   browser = await launchChromium();
@@ -45,7 +51,10 @@ async function placeOrder(): Promise<CreatedOrder> {
   const response = await fetch(new URL('/api/v1/orders', stack.url), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ items: [{ item_id: pizza.id, quantity: 1 }], customer: { name: 'Ada', address: '1 Loop Lane' } }),
+    body: JSON.stringify({
+      items: [{ item_id: pizza.id, quantity: 1 }],
+      customer: { name: 'Ada', address: '1 Loop Lane' },
+    }),
   });
   expect(response.status).toBe(201);
   return CreatedOrder.parse(await response.json());
@@ -57,7 +66,8 @@ async function openTracking(order: CreatedOrder): Promise<Page> {
   return page;
 }
 
-const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name }).waitFor({ timeout: DEADLINE_MS });
+const heading = (page: Page, name: string) =>
+  page.getByRole('heading', { level: 1, name }).waitFor({ timeout: DEADLINE_MS });
 const indicator = (page: Page, text: string) =>
   page.getByRole('status', { name: `Live updates: ${text}` }).waitFor({ timeout: DEADLINE_MS });
 
