@@ -38,7 +38,10 @@ const MONGO_DB = uniqueDbName('browser');
 beforeAll(async () => {
   buildFrontend();
   mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startStack({ port: 0, env: { MONGO_DB, SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '20' } });
+  stack = await startStack({
+    port: 0,
+    env: { MONGO_DB, SIMULATOR_MIN_DELAY_MS: '0', SIMULATOR_MAX_DELAY_MS: '20' },
+  });
   browser = await launchChromium();
 });
 
@@ -76,12 +79,30 @@ async function checkout(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Place order' }).click();
 }
 
-/** Every step of the progress line is marked done and carries a time. */
-async function expectAllStepsDone(page: Page): Promise<void> {
+/**
+ * Every step of the progress line is marked done and carries a time. The last status may arrive over
+ * the socket before the HTTP timeline that carries the earlier times, so this waits for both.
+ */
+async function expectAllStepsDone(page: Page, timeoutMs = STEP_DEADLINE_MS): Promise<void> {
   const steps = page.getByRole('list', { name: 'Order progress' }).getByRole('listitem');
-  const texts = await steps.allTextContents();
-  expect(texts).toHaveLength(ORDER_LIFECYCLE.happyPath.length);
-  for (const text of texts) expect(text).toMatch(/\(done\)\s*\d{1,2}:\d{2}:\d{2}/);
+  const doneWithTime = /\(done\)\s*\d{1,2}:\d{2}:\d{2}/;
+  let texts: string[] = [];
+  try {
+    await waitFor(
+      async () => {
+        texts = await steps.allTextContents();
+        return (
+          texts.length === ORDER_LIFECYCLE.happyPath.length && texts.every((text) => doneWithTime.test(text))
+        );
+      },
+      { timeoutMs, what: 'every step done with its time' },
+    );
+  } catch (error) {
+    // Shows which step lacks what instead of only the timeout.
+    expect(texts).toHaveLength(ORDER_LIFECYCLE.happyPath.length);
+    for (const text of texts) expect(text).toMatch(doneWithTime);
+    throw error;
+  }
 }
 
 /** Every status push the page receives over its WebSocket, as `status/delivery_status`, in order. */
@@ -164,7 +185,7 @@ describe('a visitor in the browser', () => {
     const page = await browser.newPage();
     await page.goto(trackingUrl);
     await page.getByRole('heading', { level: 1, name: 'Delivered' }).waitFor({ timeout: AT_ONCE_MS });
-    await expectAllStepsDone(page);
+    await expectAllStepsDone(page, AT_ONCE_MS);
     await page.close();
   });
 
