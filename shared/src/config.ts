@@ -36,6 +36,15 @@ export const HttpEnv = z.object({
     .default('loopback'),
 });
 
+/**
+ * OpenTelemetry: spans go over OTLP/HTTP to `<endpoint>/v1/traces` when the endpoint is set, and nothing is
+ * traced when it is not. The service name defaults to the service's own (SERVICE_NAME).
+ */
+export const TracingEnv = z.object({
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+});
+
 /** Variables every service reads. A service extends this with its own. */
 export const BaseEnv = z.object({
   SERVICE_NAME: z.string().min(1).optional(),
@@ -51,6 +60,7 @@ export const BaseEnv = z.object({
   REDIS_COMMAND_TIMEOUT_MS: int(5_000, 10),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
   ...HttpEnv.shape,
+  ...TracingEnv.shape,
 });
 
 export const MongoEnv = z.object({

@@ -4,6 +4,7 @@ import {
   envelopeSchema,
   isEventType,
   SCHEMA_VERSION,
+  TRACEPARENT,
   type Envelope,
   type EventPayload,
   type EventType,
@@ -62,9 +63,9 @@ export function streamOf(event: Envelope): StreamName {
   return EVENT_STREAM[event.event_type];
 }
 
-/** Envelope → flat stream fields. `causation_id` null is written as an empty string. */
+/** Envelope → flat stream fields. `causation_id` null is written as an empty string; `traceparent` only when set. */
 export function toStreamFields(event: Envelope): StreamFields {
-  return {
+  const fields: StreamFields = {
     event_id: event.event_id,
     event_type: event.event_type,
     schema_version: String(event.schema_version),
@@ -74,6 +75,8 @@ export function toStreamFields(event: Envelope): StreamFields {
     timestamp: event.timestamp,
     payload: JSON.stringify(event.payload),
   };
+  if (event.traceparent) fields.traceparent = event.traceparent;
+  return fields;
 }
 
 export type DecodeResult =
@@ -102,6 +105,10 @@ export function fromStreamFields(fields: StreamFields): DecodeResult {
     causation_id: fields.causation_id ? fields.causation_id : null,
     source: fields.source,
     timestamp: fields.timestamp,
+    // Trace context is advice: a malformed one is dropped, never a reason to refuse the event.
+    ...(fields.traceparent && TRACEPARENT.test(fields.traceparent)
+      ? { traceparent: fields.traceparent }
+      : {}),
     payload,
   });
   if (parsed.success) return { ok: true, event: parsed.data };

@@ -26,3 +26,4 @@ export * from './cli';
 export * from './local-stack';
 export * from './redis-subscription';
 export * from './demo-load';
+export * from './tracing';

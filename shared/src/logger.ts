@@ -1,10 +1,12 @@
 import pino from 'pino';
+import { activeTraceFields } from './tracing/spans';
 
 export type Logger = pino.Logger;
 
 /**
  * JSON lines on stdout. Child loggers add `correlation_id` and `event_id`, so one order can be followed
- * through every service's logs.
+ * through every service's logs. While a span is active (tracing on), each line also carries its `trace_id`
+ * and `span_id`, which lead to the trace.
  */
 export function createLogger(options: { service: string; level?: string }): Logger {
   return pino({
@@ -12,6 +14,7 @@ export function createLogger(options: { service: string; level?: string }): Logg
     base: { service: options.service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    mixin: activeTraceFields,
   });
 }
 

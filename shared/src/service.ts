@@ -9,6 +9,7 @@ import { parseTrustProxy, type TrustProxy } from './http/client-address';
 import { listen } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { connectMongo, type MongoHandle } from './mongo/client';
+import { startTracing } from './tracing';
 
 type Base = z.infer<typeof BaseEnv>;
 type WithMongo = Base & z.infer<typeof MongoEnv>;
@@ -64,6 +65,7 @@ export async function startService<S extends z.ZodType<Base>>(
   const service = config.SERVICE_NAME ?? options.name;
   const logger = createLogger({ service, level: config.LOG_LEVEL });
   const consumerName = config.CONSUMER_NAME ?? `${service}-${hostname()}-${process.pid}`;
+  const tracing = await startTracing(service, config);
 
   const mongoUrl = (config as Partial<WithMongo>).MONGO_URL;
   const mongoConfig = config as Partial<WithMongo>;
@@ -127,6 +129,7 @@ export async function startService<S extends z.ZodType<Base>>(
         await closing;
         await bus.close();
         await mongo?.close();
+        await tracing.shutdown();
       })()),
   };
 }

@@ -1,3 +1,5 @@
+// First: tracing patches express, ioredis and mongodb as they load (only when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+import '@pizza/shared/tracing/register';
 import { runMain, startService, type RunningService } from '@pizza/shared';
 import { createTask, type ScheduledTask } from 'node-cron';
 import { SchedulerEnv } from './stock-refill/config';

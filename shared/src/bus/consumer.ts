@@ -5,6 +5,7 @@ import { fieldsFromList, fieldsToList, fromStreamFields, type StreamFields } fro
 import { AppError, errorMessage } from '../errors';
 import { isInfraFailure } from '../infra-failure';
 import type { Logger } from '../logger';
+import { inBatchSpan, inConsumerSpan, type ConsumedEntry } from '../tracing';
 import { deadLetterFields, replayedForAnotherGroup } from './dead-letters';
 import { backoffMs, LoopHealth, sleep } from './loop-health';
 import type { BusMetrics } from './metrics';
@@ -19,6 +20,8 @@ export interface HandlerContext {
   /** 1 on first delivery; the stream's own delivery counter after a claim. */
   attempt: number;
   logger: Logger;
+  /** The W3C traceparent of this entry's consumer span when tracing is on: for what a handler passes on besides events. */
+  traceparent?: string;
 }
 
 export type Handler<T extends EventType> = (event: Envelope<T>, ctx: HandlerContext) => Promise<void>;
@@ -99,6 +102,7 @@ class EntryContext implements HandlerContext {
   readonly stream: string;
   readonly entryId: string;
   readonly attempt: number;
+  traceparent: string | undefined;
   private child: Logger | undefined;
 
   constructor(
@@ -110,6 +114,17 @@ class EntryContext implements HandlerContext {
     this.stream = entry.stream;
     this.entryId = entry.id;
     this.attempt = entry.attempt;
+  }
+
+  /** What the consumer span of this entry records. */
+  get traced(): ConsumedEntry {
+    return {
+      stream: this.stream,
+      group: this.group,
+      entryId: this.entryId,
+      attempt: this.attempt,
+      event: this.event,
+    };
   }
 
   get logger(): Logger {
@@ -418,10 +433,16 @@ export class StreamConsumer {
     }));
     const started = performance.now();
     try {
-      await this.untilDependenciesAnswer(
-        fresh.map((w) => w.entry),
-        this.deps.logger,
-        () => batch(items),
+      await inBatchSpan(
+        items.map((item) => item.ctx.traced),
+        (traceparents) => {
+          items.forEach((item, i) => (item.ctx.traceparent = traceparents[i]));
+          return this.untilDependenciesAnswer(
+            fresh.map((w) => w.entry),
+            this.deps.logger,
+            () => batch(items),
+          );
+        },
       );
     } catch (error) {
       if (isInfraFailure(error)) {
@@ -478,7 +499,10 @@ export class StreamConsumer {
       this.deps.metrics.handlerDuration.observe(labels, (performance.now() - started) / 1000);
     const ctx = new EntryContext(entry, this.o.group, this.deps.logger, event);
     try {
-      await this.untilDependenciesAnswer([entry], ctx.logger, () => handler(event, ctx));
+      await inConsumerSpan(ctx.traced, (traceparent) => {
+        ctx.traceparent = traceparent;
+        return this.untilDependenciesAnswer([entry], ctx.logger, () => handler(event, ctx));
+      });
       stopTimer();
       this.deps.metrics.acked.inc(labels);
       return 'ack';

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { STREAMS, type Envelope } from '../contract';
 import { fieldsToList, streamOf, toStreamFields, type StreamFields } from '../envelope';
+import { withProducerSpans } from '../tracing';
 import type { BusMetrics } from './metrics';
 
 export interface RawEntry {
@@ -24,7 +25,12 @@ export class Publisher {
 
   async publish(events: Envelope | readonly Envelope[]): Promise<string[]> {
     const list = Array.isArray(events) ? (events as readonly Envelope[]) : [events as Envelope];
-    return this.publishRaw(list.map((event) => ({ stream: streamOf(event), fields: toStreamFields(event) })));
+    return this.publishRaw(
+      withProducerSpans(list, streamOf).map((event) => ({
+        stream: streamOf(event),
+        fields: toStreamFields(event),
+      })),
+    );
   }
 
   /** Entries whose fields are already flat: the outbox relay and dead-letter replay use this. */

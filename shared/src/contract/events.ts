@@ -115,6 +115,9 @@ export const EVENT_STREAM: Record<EventType, StreamName> = {
 
 export const SCHEMA_VERSION = 1;
 
+/** W3C trace context (version 00): `00-<32 hex trace id>-<16 hex parent span id>-<2 hex flags>`. */
+export const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
 const EnvelopeMeta = z.object({
   event_id: z.uuid(),
   schema_version: z.literal(SCHEMA_VERSION),
@@ -123,6 +126,8 @@ const EnvelopeMeta = z.object({
   causation_id: id.nullable(),
   source: z.string().min(1).max(64),
   timestamp: isoTime,
+  /** The span that published it, so its consumers continue the trace; absent when tracing is off. */
+  traceparent: z.string().regex(TRACEPARENT).optional(),
 });
 
 function envelopeOf<T extends EventType>(type: T) {

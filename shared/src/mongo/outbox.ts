@@ -5,6 +5,7 @@ import type { EventBus } from '../bus';
 import { streamOf, toStreamFields, type StreamFields } from '../envelope';
 import type { Logger } from '../logger';
 import { gauge } from '../metrics';
+import { withProducerSpans } from '../tracing';
 import { isDuplicateKey } from './client';
 import { OUTBOX_HEARTBEAT_MS, writeOutboxHeartbeat } from './outbox-heartbeat';
 
@@ -102,8 +103,14 @@ export class Outbox {
   async add(session: ClientSession, events: readonly Envelope[]): Promise<void> {
     if (events.length === 0) return;
     const now = new Date();
+    // The trace context is the one the use case runs in (a request, a consumed entry), stored with the event.
     await this.entries.insertMany(
-      events.map((event) => ({ _id: new ObjectId(), stream: streamOf(event), fields: toStreamFields(event), created_at: now })),
+      withProducerSpans(events, streamOf).map((event) => ({
+        _id: new ObjectId(),
+        stream: streamOf(event),
+        fields: toStreamFields(event),
+        created_at: now,
+      })),
       { session },
     );
   }

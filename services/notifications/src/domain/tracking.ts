@@ -36,6 +36,8 @@ export interface TrackingUpdate {
   /** The rank the order must have reached first; 0 for the event that makes the order known. */
   requires: number;
   fields: UpdateFields;
+  /** The consumer span that applied it (tracing on): fanned out with the state, so its pushes join the trace. */
+  traceparent?: string;
 }
 
 /** The latest state of an order, as cached and fanned out. */
@@ -47,6 +49,7 @@ export interface TrackingState {
   event_id: string;
   rank: number;
   ts: string;
+  traceparent?: string;
 }
 
 type Of<T extends EventType> = Envelope<T>;

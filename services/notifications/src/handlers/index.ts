@@ -1,4 +1,4 @@
-import type { BatchHandler, Envelope, Handlers } from '@pizza/shared';
+import type { BatchHandler, Envelope, HandlerContext, Handlers } from '@pizza/shared';
 import {
   deliveryCreatedUpdate,
   deliveryStatusChangedUpdate,
@@ -20,22 +20,27 @@ type Tracked = Envelope<
  */
 export function trackingHandlers(deps: HandlerDeps) {
   const handlers = {
-    'order.created': (event, ctx) => applyUpdate(deps, updateOf(event), ctx),
-    'order.status_changed': (event, ctx) => applyUpdate(deps, updateOf(event), ctx),
-    'order.cancelled': (event, ctx) => applyUpdate(deps, updateOf(event), ctx),
-    'delivery.created': (event, ctx) => applyUpdate(deps, updateOf(event), ctx),
-    'delivery.status_changed': (event, ctx) => applyUpdate(deps, updateOf(event), ctx),
+    'order.created': (event, ctx) => applyUpdate(deps, updateOf(event, ctx), ctx),
+    'order.status_changed': (event, ctx) => applyUpdate(deps, updateOf(event, ctx), ctx),
+    'order.cancelled': (event, ctx) => applyUpdate(deps, updateOf(event, ctx), ctx),
+    'delivery.created': (event, ctx) => applyUpdate(deps, updateOf(event, ctx), ctx),
+    'delivery.status_changed': (event, ctx) => applyUpdate(deps, updateOf(event, ctx), ctx),
   } satisfies Handlers;
   // The consumer hands over only the types above (those with a handler).
   const batchHandler: BatchHandler = (entries) =>
     applyUpdates(
       deps,
-      entries.map((e) => ({ update: updateOf(e.event as Tracked), ctx: e.ctx })),
+      entries.map((e) => ({ update: updateOf(e.event as Tracked, e.ctx), ctx: e.ctx })),
     );
   return { handlers, batchHandler };
 }
 
-function updateOf(event: Tracked): TrackingUpdate {
+function updateOf(event: Tracked, ctx: HandlerContext): TrackingUpdate {
+  const update = domainUpdateOf(event);
+  return ctx.traceparent ? { ...update, traceparent: ctx.traceparent } : update;
+}
+
+function domainUpdateOf(event: Tracked): TrackingUpdate {
   switch (event.event_type) {
     case 'order.created':
       return orderCreatedUpdate(event);

@@ -23,6 +23,8 @@ export const TrackingStateSchema = z.object({
   event_id: z.string(),
   rank: z.number().int().positive(),
   ts: z.string(),
+  /** Fanned out only, never cached: the trace the change belongs to ('' when tracing is off). */
+  traceparent: z.string().optional(),
 });
 
 export interface CachedOrder {
@@ -79,7 +81,15 @@ export class TrackingCache {
 
 function scriptCall(update: TrackingUpdate, force: boolean): [string[], (string | number)[]] {
   const fields = Object.entries(update.fields).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
-  const args = [update.rank, update.requires, force ? '1' : '0', CACHE_TTL_SECONDS, CACHE_KEYS.channel, update.orderId];
+  const args = [
+    update.rank,
+    update.requires,
+    force ? '1' : '0',
+    CACHE_TTL_SECONDS,
+    CACHE_KEYS.channel,
+    update.orderId,
+    update.traceparent ?? '',
+  ];
   return [[CACHE_KEYS.order(update.orderId)], [...args, ...fields]];
 }
 

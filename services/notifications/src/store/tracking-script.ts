@@ -3,8 +3,9 @@
  * KEYS[1] the order's hash (notif:order:<id>)
  * ARGV[1] the update's rank, ARGV[2] the rank it requires, ARGV[3] '1' to apply even if the required rank
  * was not reached (the last attempt: better a skipped step than a stale state), ARGV[4] TTL in seconds of
- * the hash, ARGV[5] the fan-out channel, ARGV[6] the order id, ARGV[7..] field/value pairs to set (status,
- * delivery_status, token_hash, at, event_id, ts).
+ * the hash, ARGV[5] the fan-out channel, ARGV[6] the order id, ARGV[7] the traceparent of the change ('' when
+ * tracing is off; published, not stored), ARGV[8..] field/value pairs to set (status, delivery_status,
+ * token_hash, at, event_id, ts).
  * Returns {outcome} or {'applied', message}, outcome one of:
  *   'stale'     the state is already at or past it    'early'   a step before it is not applied yet
  *   'unknown'   forced, but the order was never created
@@ -24,7 +25,7 @@ if rank <= current then return {'stale'} end
 if current < requires and ARGV[3] ~= '1' then return {'early'} end
 if current == 0 and requires > 0 then return {'unknown'} end
 local before = redis.call('HGET', KEYS[1], 'status')
-redis.call('HSET', KEYS[1], 'rank', ARGV[1], unpack(ARGV, 7))
+redis.call('HSET', KEYS[1], 'rank', ARGV[1], unpack(ARGV, 8))
 redis.call('EXPIRE', KEYS[1], ttl)
 local s = redis.call('HMGET', KEYS[1], 'status', 'delivery_status', 'at', 'event_id', 'ts')
 -- The system view's orders by status: one sorted set per status, scored by when the order entered it.
@@ -36,7 +37,8 @@ end
 local delivery = cjson.null
 if s[2] and s[2] ~= '' then delivery = s[2] end
 local message = cjson.encode({
-  order_id = ARGV[6], status = s[1], delivery_status = delivery, at = s[3], event_id = s[4], ts = s[5], rank = rank
+  order_id = ARGV[6], status = s[1], delivery_status = delivery, at = s[3], event_id = s[4], ts = s[5], rank = rank,
+  traceparent = ARGV[7]
 })
 redis.call('PUBLISH', ARGV[5], message)
 return {'applied', message}

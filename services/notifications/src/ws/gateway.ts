@@ -1,7 +1,14 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { clientAddress, pathOf, trackingTokenMatches, type Logger, type TrustProxy } from '@pizza/shared';
+import {
+  clientAddress,
+  inPushSpan,
+  pathOf,
+  trackingTokenMatches,
+  type Logger,
+  type TrustProxy,
+} from '@pizza/shared';
 import {
   WS_CLOSE_TOO_MANY_CONNECTIONS,
   WS_CLOSE_TRY_AGAIN_LATER,
@@ -97,7 +104,16 @@ export class TrackingGateway {
 
   /** A state from the fan-out channel: to this replica's clients of that order. */
   deliver(state: TrackingState): void {
-    for (const client of this.clients.of(state.order_id)) client.offer(state);
+    const clients = this.clients.of(state.order_id);
+    // Tracing on: the push joins the trace of the event that caused the change.
+    inPushSpan(
+      'ws push',
+      state.traceparent,
+      { 'pizza.order_id': state.order_id, 'pizza.status': state.status, 'pizza.ws.clients': clients.length },
+      () => {
+        for (const client of clients) client.offer(state);
+      },
+    );
   }
 
   /**

@@ -1,4 +1,11 @@
-import { childEvent, streamOf, toStreamFields, type Envelope, type Logger } from '@pizza/shared';
+import {
+  childEvent,
+  streamOf,
+  toStreamFields,
+  withProducerSpans,
+  type Envelope,
+  type Logger,
+} from '@pizza/shared';
 import {
   deliveryStatusSimulated,
   deliveryTimerId,
@@ -55,12 +62,14 @@ async function schedule(
   logger: Logger,
 ): Promise<void> {
   const delayMs = pickDelay(deps.delays);
+  // The entry is built now, so its trace context is the request's handler: the firing continues that trace.
+  const [status = timer.status] = withProducerSpans([timer.status], streamOf);
   const result = await deps.store.schedule({
     id: timer.id,
     orderId: timer.orderId,
     delayMs,
-    stream: streamOf(timer.status),
-    fields: toStreamFields(timer.status),
+    stream: streamOf(status),
+    fields: toStreamFields(status),
     redrive: timer.redrive,
   });
   if (result === 'scheduled') {
