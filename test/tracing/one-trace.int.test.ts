@@ -1,0 +1,131 @@
+/**
+ * One order's path is one trace: the real services (startStack) export their spans over OTLP/HTTP to a receiver
+ * in this process. The trace context crosses Redis Streams only in the envelope's `traceparent`, so without it
+ * every consumer would start a trace of its own.
+ */
+import { startStack, type Stack } from '@pizza/stack';
+import { CreatedOrder, MenuResponse, TrackingMessage, WS_TRACKING_PATH } from '@pizza/shared/contract';
+import { dropExternalDbs, GENEROUS_LIMITS_ENV, uniqueDbName, waitFor } from '@pizza/shared/testing';
+import WebSocket from 'ws';
+import { KIND, startOtlpReceiver, type ReceivedSpan } from './otlp-receiver';
+
+jest.setTimeout(180_000);
+
+const MONGO_DB = uniqueDbName('traces');
+let stack: Stack;
+let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  stack = await startStack({
+    port: 0,
+    buildFrontend: false,
+    env: {
+      ...GENEROUS_LIMITS_ENV,
+      MONGO_DB,
+      SIMULATOR_MIN_DELAY_MS: '0',
+      SIMULATOR_MAX_DELAY_MS: '20',
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    },
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await receiver?.stop();
+  await dropExternalDbs(MONGO_DB);
+});
+
+async function placeOrder(): Promise<CreatedOrder> {
+  const menu = MenuResponse.parse(await (await fetch(`${stack.url}/api/v1/menu`)).json());
+  const item = menu.items.find((i) => i.stock > 0);
+  const response = await fetch(`${stack.url}/api/v1/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      items: [{ item_id: item?.id, quantity: 1 }],
+      customer: { name: 'Ada', address: '1 Trace Lane' },
+    }),
+  });
+  expect(response.status).toBe(201);
+  return CreatedOrder.parse(await response.json());
+}
+
+/** Tracks the order over WebSocket until it is delivered; returns the statuses seen. */
+async function trackUntilDelivered(order: CreatedOrder): Promise<string[]> {
+  const socket = new WebSocket(`${stack.url.replace(/^http/, 'ws')}${WS_TRACKING_PATH}${order.id}`, [
+    'pizza-tracking.v1',
+    `token.${order.tracking_token}`,
+  ]);
+  const statuses: string[] = [];
+  socket.on('message', (data: WebSocket.RawData) => {
+    const message = TrackingMessage.parse(JSON.parse(data.toString()));
+    if (message.type === 'status') statuses.push(message.status);
+  });
+  try {
+    await waitFor(() => statuses.includes('delivered'), {
+      timeoutMs: 60_000,
+      what: `delivery (seen: ${statuses.join(', ')})`,
+    });
+  } finally {
+    socket.close();
+  }
+  return statuses;
+}
+
+const isPlaceOrder = (s: ReceivedSpan) =>
+  s.service === 'orders' &&
+  s.kind === KIND.server &&
+  s.attributes['http.route'] === '/api/v1/orders' &&
+  s.name.startsWith('POST');
+
+it('follows one order from its POST through every handler to every WebSocket push in one trace', async () => {
+  const order = await placeOrder();
+  await trackUntilDelivered(order);
+
+  const post = await waitFor(() => receiver.spans.find(isPlaceOrder), {
+    what: 'the POST /api/v1/orders server span',
+  });
+  const inTrace = () => receiver.spans.filter((s) => s.traceId === post.traceId);
+  const pushedStatuses = () =>
+    inTrace()
+      .filter((s) => s.name === 'ws push')
+      .map((s) => s.attributes['pizza.status']);
+  await waitFor(
+    () => pushedStatuses().includes('delivered') && inTrace().some((s) => s.service === 'simulator'),
+    {
+      timeoutMs: 15_000,
+      what: "the trace's last spans to be exported",
+    },
+  );
+  const spans = inTrace();
+
+  expect(new Set(spans.map((s) => s.service))).toEqual(
+    expect.objectContaining(new Set(['orders', 'delivery', 'notifications', 'simulator'])),
+  );
+  for (const service of ['orders', 'delivery', 'notifications', 'simulator'])
+    expect(spans.filter((s) => s.service === service && s.kind === KIND.consumer).length).toBeGreaterThan(0);
+
+  // Each consumer span continues the producer span of the entry it handled: its parent, across processes.
+  const producers = new Map(spans.filter((s) => s.kind === KIND.producer).map((s) => [s.spanId, s]));
+  const consumers = spans.filter((s) => s.kind === KIND.consumer && s.name.endsWith(' process'));
+  for (const consumer of consumers) {
+    const producer = producers.get(consumer.parentSpanId);
+    expect(producer?.attributes['messaging.message.id']).toBe(consumer.attributes['messaging.message.id']);
+  }
+  // Every entry of the order, in whatever process and batch it was handled, is in this one trace.
+  const correlation = consumers[0]?.attributes['pizza.correlation_id'];
+  const ofOrder = receiver.spans.filter(
+    (s) => s.kind === KIND.consumer && s.attributes['pizza.correlation_id'] === correlation,
+  );
+  expect(ofOrder.filter((s) => s.traceId !== post.traceId)).toEqual([]);
+  // A batch span (its own trace) links to each entry it applied.
+  for (const batch of receiver.spans.filter((s) => s.name.endsWith(' batch')))
+    expect(batch.links.length).toBe(batch.attributes['messaging.batch.message_count']);
+
+  expect(pushedStatuses()).toEqual(
+    expect.arrayContaining(['confirmed', 'preparing', 'out_for_delivery', 'delivered']),
+  );
+});
