@@ -268,8 +268,9 @@ describe('docker-compose.yaml', () => {
     expect(new Set(published).size).toBe(published.length);
   });
 
-  it('has the observability stack: Prometheus, Grafana, Loki and Alloy, with config files in deploy/', () => {
-    for (const name of ['prometheus', 'grafana', 'loki', 'alloy']) expect(services[name]).toBeDefined();
+  it('has the observability stack: Prometheus, Grafana, Loki, Alloy and Tempo, with config files in deploy/', () => {
+    for (const name of ['prometheus', 'grafana', 'loki', 'alloy', 'tempo'])
+      expect(services[name]).toBeDefined();
     expect(services.promtail).toBeUndefined();
   });
 });

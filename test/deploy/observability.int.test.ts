@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { HEALTH_PATHS, LONG_RUNNING, QUERYABLE_SERIES, REPO_ROOT } from './lib/catalogue';
 import { AlloyReference, componentId, parseAlloy, references, type AlloyBlock } from './lib/alloy';
-import { asList, loadCompose } from './lib/compose';
+import { asList, effectiveEnvironment, loadCompose } from './lib/compose';
 import { metricNames } from './lib/promql';
 
 const DEPLOY = path.join(REPO_ROOT, 'deploy');
@@ -382,5 +382,56 @@ describe('Loki and Alloy', () => {
       expect(() => parseAlloy('a "x" { b = 1 b = 2 }')).toThrow('set twice');
       expect(() => parseAlloy('x = 1')).toThrow('outside a block');
     });
+  });
+});
+
+describe('Tempo and trace links', () => {
+  const compose = loadCompose().services;
+  const tempoConfig = yamlFile('tempo/tempo.yaml') as {
+    server: { http_listen_port: number };
+    distributor: { receivers: { otlp: { protocols: { http: { endpoint: string } } } } };
+  };
+  const datasources = (
+    yamlFile('grafana/provisioning/datasources/datasources.yaml') as {
+      datasources: (Datasource & { jsonData?: Record<string, unknown> })[];
+    }
+  ).datasources;
+
+  it('runs a pinned Tempo with its config mounted, receiving OTLP/HTTP on 4318', () => {
+    const tempo = compose.tempo;
+    expect(tempo?.image).toMatch(/^grafana\/tempo:\d+\.\d+\.\d+$/);
+    expect((tempo?.volumes ?? []).map(String)).toContain(
+      './deploy/tempo/tempo.yaml:/etc/tempo/tempo.yaml:ro',
+    );
+    expect(asList(tempo?.command)).toEqual(['-config.file=/etc/tempo/tempo.yaml']);
+    expect(tempoConfig.distributor.receivers.otlp.protocols.http.endpoint).toBe('0.0.0.0:4318');
+  });
+
+  it.each(LONG_RUNNING.map((p) => p.name))('%s sends its spans to Tempo', (name) => {
+    const service = compose[name];
+    if (!service) throw new Error(`docker-compose.yaml has no service ${name}`);
+    expect(effectiveEnvironment(service).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://tempo:4318');
+  });
+
+  it('provisions Tempo for Grafana, and links a log line to its trace by trace_id', () => {
+    const tempo = datasources.find((d) => d.type === 'tempo');
+    expect(tempo).toMatchObject({ uid: 'tempo', url: `http://tempo:${tempoConfig.server.http_listen_port}` });
+    const loki = datasources.find((d) => d.type === 'loki');
+    const derived = (loki?.jsonData?.derivedFields ?? []) as {
+      name: string;
+      matcherRegex: string;
+      datasourceUid: string;
+      url: string;
+    }[];
+    const traceLink = derived.find((f) => f.datasourceUid === tempo?.uid);
+    expect(traceLink?.url).toBe('$${__value.raw}');
+    // The regex finds the id in a pino line as the logger writes it.
+    const line = JSON.stringify({
+      level: 'info',
+      trace_id: 'ab'.repeat(16),
+      span_id: 'cd'.repeat(8),
+      msg: 'x',
+    });
+    expect(new RegExp(traceLink?.matcherRegex ?? '$^').exec(line)?.[1]).toBe('ab'.repeat(16));
   });
 });
