@@ -40,6 +40,7 @@ const all = render();
 const EVERYTHING_ON = {
   monitoring: { serviceMonitors: { enabled: true }, prometheusRule: { enabled: true } },
   keda: { enabled: true },
+  otel: { endpoint: 'http://tempo.observability:4318' },
   ...Object.fromEntries(
     ['orders', 'delivery', 'notifications', 'simulator', 'frontend'].map((n) => [
       n,
@@ -312,6 +313,20 @@ describe('Helm chart charts/orders-project', () => {
   });
 
   describe('is configurable through values', () => {
+    it("otel.endpoint, when set, sends every service's spans there; unset, none is traced", () => {
+      const endpoint = 'http://tempo.observability:4318';
+      const traced = render({ values: { otel: { endpoint } } });
+      for (const service of SERVICES) {
+        const deployment = named(traced, 'Deployment', `${RELEASE}-${service.name}`);
+        expect([
+          service.name,
+          resolveEnv(mainContainer(deployment), traced).OTEL_EXPORTER_OTLP_ENDPOINT,
+        ]).toEqual([service.name, endpoint]);
+        const untraced = named(all, 'Deployment', `${RELEASE}-${service.name}`);
+        expect(resolveEnv(mainContainer(untraced), all).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+      }
+    });
+
     it('a disabled subchart, Ingress or CronJob is not rendered', () => {
       const objs = render({
         values: {
