@@ -72,9 +72,14 @@ function killGroup(pid: number): void {
 /**
  * Starts the stack of the checkout at `root` with that checkout's own tsx and launcher (stack-host.ts).
  * Private Redis and MongoDB: REDIS_URL and MONGO_URL are not passed on, so two stacks never share data.
+ * `extraEnv` reaches every service (the tracing bench sets OTEL_EXPORTER_OTLP_ENDPOINT with it).
  */
-export async function hostedStack(root: string, log: (msg: string) => void): Promise<Target> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+export async function hostedStack(
+  root: string,
+  log: (msg: string) => void,
+  extraEnv: Record<string, string> = {},
+): Promise<Target> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   delete env.REDIS_URL;
   delete env.MONGO_URL;
   const handle = spawnChild(process.execPath, ['--import', 'tsx', join(__dirname, 'stack-host.ts'), root], {
