@@ -2,7 +2,16 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { fromStreamFields, newEvent, streamOf, toStreamFields, type Envelope } from '../src';
+import {
+  deadLetterFields,
+  fieldsToList,
+  fromStreamFields,
+  newEvent,
+  parseDeadLetter,
+  streamOf,
+  toStreamFields,
+  type Envelope,
+} from '../src';
 import { createLogger } from '../src/logger';
 import {
   activeTraceFields,
@@ -36,6 +45,21 @@ describe('the envelope carries trace context as an optional traceparent field', 
     const traced = { ...plain, traceparent: TRACEPARENT };
     expect(toStreamFields(traced).traceparent).toBe(TRACEPARENT);
     expect(fromStreamFields(toStreamFields(traced))).toEqual({ ok: true, event: traced });
+  });
+
+  test('a dead letter keeps it, so its replay continues the trace', () => {
+    const original = toStreamFields({ ...simulate(), traceparent: TRACEPARENT });
+    const meta = {
+      original_stream: 'simulate-order-stream',
+      original_id: '1-0',
+      group: 'simulator-group',
+      consumer: 'c',
+      attempts: '5',
+      last_error: 'boom',
+      failed_at: new Date().toISOString(),
+    };
+    const letter = parseDeadLetter('2-0', fieldsToList(deadLetterFields(meta, original)));
+    expect(letter.original.traceparent).toBe(TRACEPARENT);
   });
 
   test('a malformed traceparent is dropped, never a reason to refuse the event', () => {
