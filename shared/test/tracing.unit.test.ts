@@ -75,6 +75,8 @@ describe('with tracing off (no SDK registered)', () => {
     const events = [simulate()];
     expect(withProducerSpans(events, streamOf)).toBe(events);
     expect(activeTraceFields()).toEqual({});
+    // pino merges each line's fields into what its mixin returns
+    expect(Object.isExtensible(activeTraceFields())).toBe(true);
     await expect(inConsumerSpan(consumed(events[0]!), async (tp) => tp)).resolves.toBeUndefined();
     await expect(inBatchSpan([consumed(events[0]!)], async (tps) => tps)).resolves.toEqual([]);
     expect(inPushSpan('ws push', TRACEPARENT, {}, () => 'pushed')).toBe('pushed');

@@ -38,7 +38,10 @@ function contextOf(traceparent: string | undefined): Context {
   return traceparent ? propagation.extract(context.active(), { traceparent }) : context.active();
 }
 
-/** `trace_id` and `span_id` of the active span, for log lines; empty when none. */
+/**
+ * `trace_id` and `span_id` of the active span, for log lines (pino's mixin: called per line); empty when none.
+ * A new object each time: pino merges the line's own fields into it.
+ */
 export function activeTraceFields(): { trace_id?: string; span_id?: string } {
   if (!enabled) return {};
   const span = trace.getActiveSpan()?.spanContext();
