@@ -93,24 +93,34 @@ it('follows one order from its POST through every handler to every WebSocket pus
     inTrace()
       .filter((s) => s.name === 'ws push')
       .map((s) => s.attributes['pizza.status']);
-  await waitFor(
-    () => pushedStatuses().includes('delivered') && inTrace().some((s) => s.service === 'simulator'),
-    {
-      timeoutMs: 15_000,
-      what: "the trace's last spans to be exported",
-    },
-  );
+  const consumersOf = (spans: ReceivedSpan[]) =>
+    spans.filter((s) => s.kind === KIND.consumer && s.name.endsWith(' process'));
+  // Spans come from four processes, each exporting in its own batches: wait until every consumer span's
+  // parent has come in too (without the envelope's traceparent they have none in this trace, and this waits in vain).
+  const complete = () => {
+    const spans = inTrace();
+    const ids = new Set(spans.map((s) => s.spanId));
+    return (
+      pushedStatuses().includes('delivered') &&
+      spans.some((s) => s.service === 'simulator') &&
+      consumersOf(spans).every((c) => ids.has(c.parentSpanId))
+    );
+  };
+  await waitFor(complete, {
+    timeoutMs: 15_000,
+    what: "the trace's spans, each consumer's producer included",
+  });
   const spans = inTrace();
 
-  expect(new Set(spans.map((s) => s.service))).toEqual(
-    expect.objectContaining(new Set(['orders', 'delivery', 'notifications', 'simulator'])),
+  expect([...new Set(spans.map((s) => s.service))]).toEqual(
+    expect.arrayContaining(['orders', 'delivery', 'notifications', 'simulator']),
   );
   for (const service of ['orders', 'delivery', 'notifications', 'simulator'])
     expect(spans.filter((s) => s.service === service && s.kind === KIND.consumer).length).toBeGreaterThan(0);
 
   // Each consumer span continues the producer span of the entry it handled: its parent, across processes.
   const producers = new Map(spans.filter((s) => s.kind === KIND.producer).map((s) => [s.spanId, s]));
-  const consumers = spans.filter((s) => s.kind === KIND.consumer && s.name.endsWith(' process'));
+  const consumers = consumersOf(spans);
   for (const consumer of consumers) {
     const producer = producers.get(consumer.parentSpanId);
     expect(producer?.attributes['messaging.message.id']).toBe(consumer.attributes['messaging.message.id']);
