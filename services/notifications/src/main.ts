@@ -25,6 +25,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         clientTimeoutMs: config.WS_CLIENT_TIMEOUT_MS,
         maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
         graceMs: config.WS_UNKNOWN_ORDER_GRACE_MS,
+        caughtUp: () => bus.caughtUp(),
         trustProxy,
         maxConnections: config.WS_MAX_CONNECTIONS,
         maxConnectionsPerClient: config.WS_MAX_CONNECTIONS_PER_CLIENT,
