@@ -4,9 +4,8 @@ import {
   crashAfterCommitHook,
   FaultEnv,
   MongoEnv,
-  Reconciler,
   ReconcileEnv,
-  reconcileSettings,
+  relayAndReconciler,
   runMain,
   startService,
   type RunningService,
@@ -52,13 +51,6 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
       });
       const limits = orderLimits(config, { redis: bus.redis, logger });
       mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN, limits, logger });
-      const settings = reconcileSettings(config);
-      const reconciler = new Reconciler({
-        service: SERVICE,
-        settings,
-        logger,
-        pass: () => reconcileOrders(ctx, settings),
-      });
       return {
         consumers: [
           {
@@ -67,14 +59,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
             ...orderHandlers(ctx),
           },
         ],
-        start: () => {
-          outbox.start();
-          reconciler.start();
-        },
-        stop: async () => {
-          await reconciler.stop();
-          await outbox.stop();
-        },
+        ...relayAndReconciler({
+          outbox,
+          service: SERVICE,
+          config,
+          logger,
+          pass: (s) => reconcileOrders(ctx, s),
+        }),
       };
     },
   });
