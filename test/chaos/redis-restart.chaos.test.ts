@@ -7,7 +7,7 @@ import { Customers } from './support/customers';
 import { ordersInDb, stockLevels } from './support/checks';
 import { expectIntact, settle } from './support/outcome';
 import { report, SIZE } from './support/scale';
-import { startChaosStack, type ChaosStack } from './support/stack';
+import { startChaosStackOn, type ChaosStack } from './support/stack';
 
 /**
  * Redis (AOF on) is stopped and started again on the same port and data directory while customers order.
@@ -28,15 +28,7 @@ afterAll(async () => {
 test('when Redis restarts mid-run with AOF on, then every accepted order is delivered exactly once and stock is conserved', async () => {
   const port = await freePort();
   redis = await startRedisServer({ appendonly: true, dir, port });
-  const previous = process.env.REDIS_URL;
-  process.env.REDIS_URL = redis.url;
-  try {
-    chaos = await startChaosStack();
-  } finally {
-    if (previous === undefined) delete process.env.REDIS_URL;
-    else process.env.REDIS_URL = previous;
-  }
-  const c = chaos;
+  const c = (chaos = await startChaosStackOn({ REDIS_URL: redis.url }));
   const before = await stockLevels(c.db);
   const ordersBefore = await ordersInDb(c.db);
   const customers = new Customers(c.stack.url, [...before.keys()]);
