@@ -1,4 +1,11 @@
-import { MongoClient, MongoError, MongoServerError, type ClientSession, type Db, type TransactionOptions } from 'mongodb';
+import {
+  MongoClient,
+  MongoError,
+  MongoServerError,
+  type ClientSession,
+  type Db,
+  type TransactionOptions,
+} from 'mongodb';
 import { DependencyUnavailableError } from '../errors';
 
 export interface MongoHandle {
@@ -17,7 +24,11 @@ export interface MongoTimeouts {
   transactionMs: number;
 }
 
-export const DEFAULT_MONGO_TIMEOUTS: MongoTimeouts = { serverSelectionMs: 3_000, socketMs: 10_000, transactionMs: 5_000 };
+export const DEFAULT_MONGO_TIMEOUTS: MongoTimeouts = {
+  serverSelectionMs: 3_000,
+  socketMs: 10_000,
+  transactionMs: 5_000,
+};
 
 /** Each client's transaction deadline, read by `inTransaction`. */
 const transactionDeadlines = new WeakMap<MongoClient, number>();
@@ -45,6 +56,20 @@ export async function connectMongo(
   return { client, db: client.db(dbName), close: () => client.close() };
 }
 
+/** What runs once a session's current transaction has committed (see `onCommit`). */
+const commitHooks = new WeakMap<ClientSession, (() => void)[]>();
+
+/**
+ * Runs `hook` as soon as the transaction `inTransaction` is running in `session` commits, before
+ * `inTransaction` returns; never if it aborts, and a run that is retried forgets the hooks of the failed run.
+ * A hook must not throw. Outside `inTransaction` a hook never runs.
+ */
+export function onCommit(session: ClientSession, hook: () => void): void {
+  const hooks = commitHooks.get(session);
+  if (hooks) hooks.push(hook);
+  else commitHooks.set(session, [hook]);
+}
+
 const hasLabel = (error: unknown, label: string) => error instanceof MongoError && error.hasErrorLabel(label);
 const MAX_TIME_MS_EXPIRED = 50;
 
@@ -54,7 +79,10 @@ const MAX_TIME_MS_EXPIRED = 50;
  * deadline instead of the driver's fixed 120 s: past it, a DependencyUnavailableError (an infrastructure
  * failure: HTTP 503, a bus retry that costs no attempt) carries the last error.
  */
-export async function inTransaction<T>(client: MongoClient, work: (session: ClientSession) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  client: MongoClient,
+  work: (session: ClientSession) => Promise<T>,
+): Promise<T> {
   const timeoutMs = transactionDeadlines.get(client) ?? DEFAULT_MONGO_TIMEOUTS.transactionMs;
   const deadline = Date.now() + timeoutMs;
   const options: TransactionOptions = {
@@ -66,7 +94,9 @@ export async function inTransaction<T>(client: MongoClient, work: (session: Clie
     new DependencyUnavailableError(`MongoDB transaction not committed within ${timeoutMs} ms`, cause);
   return client.withSession(async (session) => {
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(5 * 1.5 ** attempt, 500)));
+      if (attempt > 0)
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(5 * 1.5 ** attempt, 500)));
+      commitHooks.delete(session);
       session.startTransaction(options);
       let result: T;
       try {
@@ -80,9 +110,13 @@ export async function inTransaction<T>(client: MongoClient, work: (session: Clie
       for (;;) {
         try {
           await session.commitTransaction();
+          for (const hook of commitHooks.get(session) ?? []) hook();
+          commitHooks.delete(session);
           return result;
         } catch (error) {
-          const unknownResult = hasLabel(error, 'UnknownTransactionCommitResult') && (error as MongoError).code !== MAX_TIME_MS_EXPIRED;
+          const unknownResult =
+            hasLabel(error, 'UnknownTransactionCommitResult') &&
+            (error as MongoError).code !== MAX_TIME_MS_EXPIRED;
           if (!unknownResult && !hasLabel(error, 'TransientTransactionError')) throw error;
           if (Date.now() >= deadline) throw giveUp(error);
           if (!unknownResult) break; // transient: run the whole transaction again
