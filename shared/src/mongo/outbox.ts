@@ -15,8 +15,8 @@ import { OUTBOX_HEARTBEAT_MS, writeOutboxHeartbeat } from './outbox-heartbeat';
  * - At least once: an entry is deleted only after XADD succeeded; a crash in between republishes it, and
  *   consumers drop the duplicate by event_id.
  * - Fast path: the entries a transaction wrote are queued in memory as it commits (`onCommit`), and the
- *   relay woken after the commit publishes them from there (pipelined XADD) and deletes them in one
- *   `deleteMany` per batch: no read of what was just written. The poll is the safety net: entries left by a
+ *   relay woken after the commit publishes them from there (pipelined XADD), and deletes what went out in
+ *   one `deleteMany` every DELETE_EVERY_MS at most: no read of what was just written. The poll is the safety net: entries left by a
  *   crash between commit and publish, by a failed publish, or written by another replica.
  * - Order: one relay at a time (replicas compete for a lease document), and it publishes in commit order.
  *   A process queues its commits in the order they commit, and an order's next transaction conflicts with
@@ -60,6 +60,9 @@ export interface OutboxOptions {
   batchSize?: number;
 }
 
+/** Published entries are deleted together, at most this long after the first of them went out. */
+const DELETE_EVERY_MS = 200;
+
 /** Past this many batches in memory the queue is dropped, and the poll takes over. */
 const MAX_QUEUED_BATCHES = 10;
 
@@ -76,6 +79,9 @@ export class Outbox {
   private leaseUntil = 0;
   /** Committed entries not yet published, in commit order (all still in the collection). */
   private queued: OutboxEntry[] = [];
+  /** Published entries not yet deleted, and when the first of them was published. */
+  private published: ObjectId[] = [];
+  private publishedAt = 0;
   /** The queue was dropped, or the process has just started: poll until caught up before the fast path. */
   private mustPoll = true;
   private polledAt = 0;
@@ -176,7 +182,8 @@ export class Outbox {
           this.again = false;
           this.wake();
         } else {
-          this.timer = setTimeout(() => this.wake(), this.pollMs);
+          const next = this.published.length > 0 ? DELETE_EVERY_MS : this.pollMs;
+          this.timer = setTimeout(() => this.wake(), next);
         }
       });
   }
@@ -186,6 +193,7 @@ export class Outbox {
     clearTimeout(this.timer);
     clearInterval(this.heartbeat);
     await this.cycle;
+    await this.deletePublished().catch(() => undefined); // else published again by the next relay: a duplicate
     await this.o.db
       .collection<Lease>(LEASES)
       .updateOne({ _id: this.o.name, owner: this.owner }, { $set: { until: new Date(0) } })
@@ -199,7 +207,10 @@ export class Outbox {
    */
   private async relay(): Promise<void> {
     while (this.running) {
-      if (!(await this.holdLease())) return this.dropQueue(); // the holder's poll publishes our entries
+      if (!(await this.holdLease())) {
+        await this.deletePublished(); // they went out while the lease was ours
+        return this.dropQueue(); // the holder's poll publishes our entries
+      }
       if (this.mustPoll) {
         const polled = await this.pollOnce();
         if (polled === 'lease lost') return this.dropQueue();
@@ -216,7 +227,11 @@ export class Outbox {
         }
         continue;
       }
-      if (Date.now() - this.polledAt < this.pollMs) return;
+      if (Date.now() - this.polledAt < this.pollMs) {
+        if (this.published.length >= this.batchSize || Date.now() - this.publishedAt >= DELETE_EVERY_MS)
+          await this.deletePublished();
+        return;
+      }
       const polled = await this.pollOnce();
       if (polled === 'lease lost') return this.dropQueue();
       if (polled === 'done') return;
@@ -226,6 +241,7 @@ export class Outbox {
   /** One batch of the collection, oldest first, leaving out what is queued (it goes out from memory). */
   private async pollOnce(): Promise<'done' | 'more' | 'lease lost'> {
     this.polledAt = Date.now();
+    await this.deletePublished(); // so the poll does not find what went out already
     const filter = this.queued.length > 0 ? { _id: { $nin: this.queued.map((e) => e._id) } } : {};
     const batch = await this.entries.find(filter, { sort: { _id: 1 }, limit: this.batchSize }).toArray();
     if (batch.length === 0) return 'done';
@@ -233,14 +249,31 @@ export class Outbox {
     return batch.length === this.batchSize ? 'more' : 'done';
   }
 
-  /** XADDs the entries in one pipeline, then deletes them; false when the lease ran out meanwhile. */
+  /**
+   * XADDs the entries in one pipeline and marks them for deletion; false when the lease ran out meanwhile.
+   * Deletions wait up to DELETE_EVERY_MS to go out together: a crash before them publishes those entries
+   * again (a duplicate, dropped by event_id), which costs far less than a `deleteMany` per commit.
+   */
   private async publish(batch: readonly OutboxEntry[]): Promise<boolean> {
     await this.o.bus.publishRaw(batch.map(({ stream, fields }) => ({ stream, fields })));
     // Past the lease another replica may be relaying the same entries: leave them (a duplicate at worst,
     // dropped by event_id) and let the next cycle take the lease again.
     if (Date.now() >= this.leaseUntil) return false;
-    await this.entries.deleteMany({ _id: { $in: batch.map((e) => e._id) } });
+    if (this.published.length === 0) this.publishedAt = Date.now();
+    for (const entry of batch) this.published.push(entry._id);
     return true;
+  }
+
+  private async deletePublished(): Promise<void> {
+    if (this.published.length === 0) return;
+    const ids = this.published;
+    this.published = [];
+    try {
+      await this.entries.deleteMany({ _id: { $in: ids } });
+    } catch (error) {
+      this.published = [...ids, ...this.published];
+      throw error;
+    }
   }
 
   /** Takes or renews the lease; false when another replica holds it. */
