@@ -79,14 +79,17 @@ test('past ORDERS_MAX_BACKLOG unread by a group, new orders are shed until the g
   const { url } = await infra.launch({ ORDERS_MAX_BACKLOG: '3' });
 
   const accepted: string[] = [];
-  const refused = await waitFor(
-    async () => {
-      const reply = await place(url, item);
-      if (reply.status === 201) accepted.push(reply.body.id);
-      return reply.status === 503 ? reply : undefined;
-    },
-    { timeoutMs: 30_000, what: 'an order shed for the backlog' },
-  );
+  /** Places orders one after another until one is answered `status`; keeps the ids of the accepted. */
+  const placeUntil = (status: number, what: string) =>
+    waitFor(
+      async () => {
+        const reply = await place(url, item);
+        if (reply.status === 201) accepted.push(reply.body.id);
+        return reply.status === status ? reply : undefined;
+      },
+      { timeoutMs: 30_000, what },
+    );
+  const refused = await placeUntil(503, 'an order shed for the backlog');
   expect(accepted.length).toBeGreaterThan(3);
   expect(refused.body.error.code).toBe('overloaded');
   expect(refused.headers.get('retry-after')).toBe('1');
@@ -103,14 +106,6 @@ test('past ORDERS_MAX_BACKLOG unread by a group, new orders are shed until the g
   )) as [string, [string, string[]][]][] | null;
   const ids = (read?.[0]?.[1] ?? []).map(([id]) => id);
   if (ids.length > 0) await infra.redis.xack(STREAMS.orders, GROUPS.delivery, ...ids);
-  const again = await waitFor(
-    async () => {
-      const reply = await place(url, item);
-      if (reply.status === 201) accepted.push(reply.body.id);
-      return reply.status === 201 ? reply : undefined;
-    },
-    { timeoutMs: 30_000, what: 'an order accepted once the backlog is read' },
-  );
-  expect(again.status).toBe(201);
+  await placeUntil(201, 'an order accepted once the backlog is read');
   await expectAllKept(item, accepted);
 }, 120_000);
