@@ -5,15 +5,15 @@ describe('admission decision', () => {
   const config = loadConfig(AdmissionEnv, {});
 
   test('defaults bound the in-flight placements and the backlog', () => {
-    expect(config).toEqual({ ORDERS_MAX_IN_FLIGHT: 16, ORDERS_MAX_BACKLOG: 2000 });
+    expect(config).toEqual({ ORDERS_MAX_IN_FLIGHT: 8, ORDERS_MAX_BACKLOG: 1000 });
   });
 
   test.each([
     [{ inFlight: 0, backlog: 0 }, null],
-    [{ inFlight: 15, backlog: 2000 }, null],
-    [{ inFlight: 16, backlog: 0 }, 'in_flight'],
+    [{ inFlight: 7, backlog: 1000 }, null],
+    [{ inFlight: 8, backlog: 0 }, 'in_flight'],
     [{ inFlight: 20, backlog: 5000 }, 'in_flight'],
-    [{ inFlight: 3, backlog: 2001 }, 'backlog'],
+    [{ inFlight: 3, backlog: 1001 }, 'backlog'],
   ] as const)('%o → %s', (load, expected) => {
     expect(shedReason(load, config)).toBe(expected);
   });

@@ -9,9 +9,9 @@ const int = (fallback: number, min: number) => z.coerce.number().int().min(min).
 /** Bounds past which the order API sheds new orders with a fast 503 instead of queueing them. */
 export const AdmissionEnv = z.object({
   /** Order placements this process runs at once (each one is a MongoDB transaction). */
-  ORDERS_MAX_IN_FLIGHT: int(16, 1),
+  ORDERS_MAX_IN_FLIGHT: int(8, 1),
   /** Entries the groups reading the order service's streams may have unread or unacked; `0`: unchecked. */
-  ORDERS_MAX_BACKLOG: int(2_000, 0),
+  ORDERS_MAX_BACKLOG: int(1_000, 0),
 });
 export type AdmissionConfig = z.infer<typeof AdmissionEnv>;
 
