@@ -225,11 +225,11 @@ export class Outbox {
           this.dropQueue(); // the rest waits for the poll behind the failed batch: nothing skips ahead
           throw error;
         }
+        if (this.deletesDue()) await this.deletePublished();
         continue;
       }
       if (Date.now() - this.polledAt < this.pollMs) {
-        if (this.published.length >= this.batchSize || Date.now() - this.publishedAt >= DELETE_EVERY_MS)
-          await this.deletePublished();
+        if (this.deletesDue()) await this.deletePublished();
         return;
       }
       const polled = await this.pollOnce();
@@ -262,6 +262,10 @@ export class Outbox {
     if (this.published.length === 0) this.publishedAt = Date.now();
     for (const entry of batch) this.published.push(entry._id);
     return true;
+  }
+
+  private deletesDue(): boolean {
+    return this.published.length >= this.batchSize || Date.now() - this.publishedAt >= DELETE_EVERY_MS;
   }
 
   private async deletePublished(): Promise<void> {
