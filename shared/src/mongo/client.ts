@@ -1,11 +1,4 @@
-import {
-  MongoClient,
-  MongoError,
-  MongoServerError,
-  type ClientSession,
-  type Db,
-  type TransactionOptions,
-} from 'mongodb';
+import { MongoClient, MongoError, MongoServerError, type ClientSession, type Db, type TransactionOptions } from 'mongodb';
 import { DependencyUnavailableError } from '../errors';
 
 export interface MongoHandle {
@@ -24,11 +17,7 @@ export interface MongoTimeouts {
   transactionMs: number;
 }
 
-export const DEFAULT_MONGO_TIMEOUTS: MongoTimeouts = {
-  serverSelectionMs: 3_000,
-  socketMs: 10_000,
-  transactionMs: 5_000,
-};
+export const DEFAULT_MONGO_TIMEOUTS: MongoTimeouts = { serverSelectionMs: 3_000, socketMs: 10_000, transactionMs: 5_000 };
 
 /** Each client's transaction deadline, read by `inTransaction`. */
 const transactionDeadlines = new WeakMap<MongoClient, number>();
@@ -79,10 +68,7 @@ const MAX_TIME_MS_EXPIRED = 50;
  * deadline instead of the driver's fixed 120 s: past it, a DependencyUnavailableError (an infrastructure
  * failure: HTTP 503, a bus retry that costs no attempt) carries the last error.
  */
-export async function inTransaction<T>(
-  client: MongoClient,
-  work: (session: ClientSession) => Promise<T>,
-): Promise<T> {
+export async function inTransaction<T>(client: MongoClient, work: (session: ClientSession) => Promise<T>): Promise<T> {
   const timeoutMs = transactionDeadlines.get(client) ?? DEFAULT_MONGO_TIMEOUTS.transactionMs;
   const deadline = Date.now() + timeoutMs;
   const options: TransactionOptions = {
@@ -94,8 +80,7 @@ export async function inTransaction<T>(
     new DependencyUnavailableError(`MongoDB transaction not committed within ${timeoutMs} ms`, cause);
   return client.withSession(async (session) => {
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0)
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(5 * 1.5 ** attempt, 500)));
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(5 * 1.5 ** attempt, 500)));
       commitHooks.delete(session);
       session.startTransaction(options);
       let result: T;
@@ -114,9 +99,7 @@ export async function inTransaction<T>(
           commitHooks.delete(session);
           return result;
         } catch (error) {
-          const unknownResult =
-            hasLabel(error, 'UnknownTransactionCommitResult') &&
-            (error as MongoError).code !== MAX_TIME_MS_EXPIRED;
+          const unknownResult = hasLabel(error, 'UnknownTransactionCommitResult') && (error as MongoError).code !== MAX_TIME_MS_EXPIRED;
           if (!unknownResult && !hasLabel(error, 'TransientTransactionError')) throw error;
           if (Date.now() >= deadline) throw giveUp(error);
           if (!unknownResult) break; // transient: run the whole transaction again

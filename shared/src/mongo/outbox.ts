@@ -154,8 +154,7 @@ export class Outbox {
     const redis = this.o.bus.redis;
     if (redis) {
       this.heartbeat = setInterval(() => {
-        void oldestAge
-          .get(this.o.name)?.()
+        void oldestAge.get(this.o.name)?.()
           .then((age) => writeOutboxHeartbeat(redis, this.o.name, age))
           .catch(() => undefined); // MongoDB or Redis down: the key expires and the view says "unknown"
       }, OUTBOX_HEARTBEAT_MS);
@@ -172,9 +171,7 @@ export class Outbox {
     }
     clearTimeout(this.timer);
     this.cycle = this.relay()
-      .catch((error: unknown) =>
-        this.o.logger.warn({ err: error, outbox: this.o.name }, 'outbox relay failed; will retry'),
-      )
+      .catch((error: unknown) => this.o.logger.warn({ err: error, outbox: this.o.name }, 'outbox relay failed; will retry'))
       .finally(() => {
         this.cycle = undefined;
         if (!this.running) return;
@@ -286,13 +283,11 @@ export class Outbox {
     // Renew only when half the lease has gone: no extra write per commit under load.
     if (now.getTime() < this.leaseUntil - this.leaseMs / 2) return true;
     try {
-      const lease = await this.o.db
-        .collection<Lease>(LEASES)
-        .findOneAndUpdate(
-          { _id: this.o.name, $or: [{ owner: this.owner }, { until: { $lt: now } }] },
-          { $set: { owner: this.owner, until: new Date(now.getTime() + this.leaseMs) } },
-          { upsert: true, returnDocument: 'after' },
-        );
+      const lease = await this.o.db.collection<Lease>(LEASES).findOneAndUpdate(
+        { _id: this.o.name, $or: [{ owner: this.owner }, { until: { $lt: now } }] },
+        { $set: { owner: this.owner, until: new Date(now.getTime() + this.leaseMs) } },
+        { upsert: true, returnDocument: 'after' },
+      );
       const held = lease?.owner === this.owner;
       this.leaseUntil = held ? now.getTime() + this.leaseMs : 0;
       return held;
