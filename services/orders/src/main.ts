@@ -14,6 +14,7 @@ import { GROUPS, STREAMS } from '@pizza/shared/contract';
 import { ordersContext } from './application/context';
 import { reconcileOrders } from './application/reconcile-orders';
 import { orderHandlers } from './handlers';
+import { AdmissionEnv } from './http/admission';
 import { orderLimits, RateLimitEnv } from './http/limits';
 import { mountRoutes } from './http/routes';
 import { orderMetrics } from './metrics';
@@ -28,6 +29,7 @@ export const OrdersEnv = BaseEnv.extend(MongoEnv.shape)
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   })
   .extend(RateLimitEnv.shape)
+  .extend(AdmissionEnv.shape)
   .extend(ReconcileEnv.shape)
   .extend(FaultEnv.shape);
 

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type Redis from 'ioredis';
 import { z } from 'zod';
 import { redisRateLimit, type Logger } from '@pizza/shared';
+import { admission, type AdmissionConfig } from './admission';
 
 const int = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
 
@@ -18,14 +19,20 @@ export const RateLimitEnv = z.object({
 export type RateLimitConfig = z.infer<typeof RateLimitEnv>;
 
 export interface OrderLimits {
+  /** Admission control: sheds order placements past the in-flight or backlog bound. */
+  admission: RequestHandler;
   placement: RequestHandler;
   tokenFailures: RequestHandler;
   adminFailures: RequestHandler;
 }
 
-export function orderLimits(config: RateLimitConfig, deps: { redis: Redis; logger: Logger }): OrderLimits {
+export function orderLimits(
+  config: RateLimitConfig & AdmissionConfig,
+  deps: { redis: Redis; logger: Logger },
+): OrderLimits {
   const windowMs = config.RATE_LIMIT_WINDOW_MS;
   return {
+    admission: admission(config, deps),
     placement: redisRateLimit({ ...deps, name: 'orders', limit: config.RATE_LIMIT_ORDERS, windowMs }),
     tokenFailures: redisRateLimit({
       ...deps,
