@@ -63,6 +63,12 @@ export interface OutboxOptions {
 /** Published entries are deleted together, at most this long after the first of them went out. */
 const DELETE_EVERY_MS = 200;
 
+/**
+ * A written entry whose commit hook has not run after this long belongs to a transaction that aborted (or
+ * whose commit failed without an answer): the poll stops leaving it to the queue. Well past the transaction deadline.
+ */
+const COMMITTING_FORGOTTEN_MS = 30_000;
+
 /** Past this many batches in memory the queue is dropped, and the poll takes over. */
 const MAX_QUEUED_BATCHES = 10;
 
@@ -79,6 +85,12 @@ export class Outbox {
   private leaseUntil = 0;
   /** Committed entries not yet published, in commit order (all still in the collection). */
   private queued: OutboxEntry[] = [];
+  /**
+   * Entries written by a transaction of this process that may be committing: the server may show them to a
+   * poll before the commit hook queues them, and the poll must leave them to the queue (else: a duplicate).
+   * Keyed by id, with when they were written, so that those of an aborted transaction are forgotten.
+   */
+  private committing = new Map<string, number>();
   /** Published entries not yet deleted, and when the first of them was published. */
   private published: ObjectId[] = [];
   private publishedAt = 0;
@@ -131,11 +143,14 @@ export class Outbox {
       fields: toStreamFields(event),
       created_at: now,
     }));
+    const writtenAt = Date.now();
+    for (const entry of written) this.committing.set(entry._id.toHexString(), writtenAt);
     await this.entries.insertMany(written, { session });
     onCommit(session, () => this.queue(written));
   }
 
   private queue(committed: OutboxEntry[]): void {
+    for (const entry of committed) this.committing.delete(entry._id.toHexString());
     if (!this.running) return;
     this.queued.push(...committed);
     // Redis away for long: stop holding memory; the poll publishes them, oldest first, once it is back.
@@ -239,11 +254,23 @@ export class Outbox {
   private async pollOnce(): Promise<'done' | 'more' | 'lease lost'> {
     this.polledAt = Date.now();
     await this.deletePublished(); // so the poll does not find what went out already
-    const filter = this.queued.length > 0 ? { _id: { $nin: this.queued.map((e) => e._id) } } : {};
+    const skipped = [...this.queued.map((e) => e._id), ...this.stillCommitting()];
+    const filter = skipped.length > 0 ? { _id: { $nin: skipped } } : {};
     const batch = await this.entries.find(filter, { sort: { _id: 1 }, limit: this.batchSize }).toArray();
     if (batch.length === 0) return 'done';
     if (!(await this.publish(batch))) return 'lease lost';
     return batch.length === this.batchSize ? 'more' : 'done';
+  }
+
+  /** Ids of entries whose transaction may still be committing; those of long-gone transactions are dropped. */
+  private stillCommitting(): ObjectId[] {
+    const givenUpBefore = Date.now() - COMMITTING_FORGOTTEN_MS;
+    const ids: ObjectId[] = [];
+    for (const [id, writtenAt] of this.committing) {
+      if (writtenAt < givenUpBefore) this.committing.delete(id);
+      else ids.push(ObjectId.createFromHexString(id));
+    }
+    return ids;
   }
 
   /**
