@@ -50,7 +50,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         source: SERVICE,
         afterCommit: crashAfterCommitHook(config, env, logger, 'order'),
       });
-      const limits = orderLimits(config, { redis: bus.redis, logger });
+      const limits = orderLimits(config, { redis: bus.redis, logger, adminToken: config.ADMIN_TOKEN });
       mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN, limits, logger });
       const settings = reconcileSettings(config);
       const reconciler = new Reconciler({
