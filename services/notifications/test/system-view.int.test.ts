@@ -6,6 +6,8 @@ import {
   WS_CLOSE_NOT_FOUND,
   WS_SYSTEM_PATH,
   WS_TRACE_PATH,
+  WS_TRACE_PROTOCOL,
+  traceProtocols,
   STREAMS,
   GROUPS,
 } from '@pizza/shared';
@@ -17,8 +19,8 @@ const h = useGatewayHarness();
 const FAST = { SYSTEM_VIEW_INTERVAL_MS: '100' };
 
 /** A viewer that keeps every message it is sent. */
-function open(port: number, path: string) {
-  const ws = h.track(new WebSocket(`ws://127.0.0.1:${port}${path}`));
+function open(port: number, path: string, protocols?: string[]) {
+  const ws = h.track(new WebSocket(`ws://127.0.0.1:${port}${path}`, protocols));
   const messages: unknown[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(String(data))));
   const closed = new Promise<number>((resolve) => ws.once('close', resolve));
@@ -107,11 +109,17 @@ test("an order's trace lists its events in causal order with the group that hand
   const events = happyPath(o);
   await publish(h.redis, ...events);
 
-  const wrong = open(port, `${WS_TRACE_PATH}${o.orderId}?token=nope`);
+  const wrong = open(port, `${WS_TRACE_PATH}${o.orderId}`, traceProtocols('nope'));
   await waitFor(() => wrong.messages.length > 0, { what: 'the refusal' });
   expect(await wrong.closed).toBe(WS_CLOSE_NOT_FOUND);
+  // The token in the URL is not read: it would end up in access logs.
+  const inUrl = open(port, `${WS_TRACE_PATH}${o.orderId}?token=${o.token}`);
+  expect(await inUrl.closed).toBe(WS_CLOSE_NOT_FOUND);
 
-  const follower = open(port, `${WS_TRACE_PATH}${o.orderId}?token=${o.token}`);
+  const follower = open(port, `${WS_TRACE_PATH}${o.orderId}`, traceProtocols(o.token));
+  // The server picks the trace protocol, never echoing the token.
+  await new Promise((resolve) => follower.ws.once('open', resolve));
+  expect(follower.ws.protocol).toBe(WS_TRACE_PROTOCOL);
   const trace = await waitFor(
     () =>
       follower.messages
