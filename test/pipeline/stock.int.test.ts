@@ -37,7 +37,8 @@ function viewer(gateway: ServiceProcess) {
   let messages = 0;
   ws.on('message', (data) => {
     messages += 1;
-    for (const item of StockMessage.parse(JSON.parse(String(data))).items) levels.set(item.item_id, item.stock);
+    for (const item of StockMessage.parse(JSON.parse(String(data))).items)
+      levels.set(item.item_id, item.stock);
   });
   return { levels, received: () => messages };
 }

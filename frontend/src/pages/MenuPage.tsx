@@ -33,7 +33,9 @@ export function MenuPage() {
     <div className="space-y-8">
       <h1 className="text-2xl font-bold">Menu</h1>
       {SECTIONS.map(({ category, title }) => {
-        const items = withLiveStock(menu.data.items, stock.levels).filter((item) => item.category === category);
+        const items = withLiveStock(menu.data.items, stock.levels).filter(
+          (item) => item.category === category,
+        );
         if (items.length === 0) return null;
         return (
           <section key={category} aria-labelledby={`section-${category}`}>

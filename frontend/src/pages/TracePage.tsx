@@ -1,4 +1,10 @@
-import { SERVICES, traceProtocols, TraceMessage, WS_TRACE_PATH, type TraceEvent } from '@pizza/shared/contract';
+import {
+  SERVICES,
+  traceProtocols,
+  TraceMessage,
+  WS_TRACE_PATH,
+  type TraceEvent,
+} from '@pizza/shared/contract';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Notice } from '../components/Notice';

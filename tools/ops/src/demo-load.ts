@@ -55,7 +55,8 @@ export async function demoLoadMain(
     return 2;
   }
   const token = adminToken(env);
-  if (!token) io.err('demo:load: no admin token (ADMIN_TOKEN, or a running npm start): the order limit applies');
+  if (!token)
+    io.err('demo:load: no admin token (ADMIN_TOKEN, or a running npm start): the order limit applies');
   const result = await runDemoLoad(url, request, { adminToken: token });
   io.out(`sent ${result.sent}, accepted ${result.accepted}, refused ${JSON.stringify(result.refused)}`);
   return 0;

@@ -43,8 +43,7 @@ export function orderLimits(
     windowMs,
   });
   return {
-    placement: (req, res, next) =>
-      (isAdminRequest(req, deps.adminToken) ? demo : perClient)(req, res, next),
+    placement: (req, res, next) => (isAdminRequest(req, deps.adminToken) ? demo : perClient)(req, res, next),
     tokenFailures: redisRateLimit({
       ...deps,
       name: 'token-failures',

@@ -46,7 +46,11 @@ export async function refillStock({
       { items: changes, at: now.toISOString() },
       { source: REFILL_SOURCE, now },
     );
-    const levels = await readStock(c, session, changes.map((change) => change.item_id));
+    const levels = await readStock(
+      c,
+      session,
+      changes.map((change) => change.item_id),
+    );
     await outbox.add(session, [event, ...stockChanged(levels, { source: REFILL_SOURCE, now })]);
     return { changes, eventId: event.event_id };
   });
