@@ -59,6 +59,6 @@ test('every stream is read by the groups the topology names, and written by the 
   }
 
   // And no stream exists that the topology does not know.
-  const [, present] = await p.redis.scan('0', 'TYPE', 'stream', 'COUNT', 1000);
+  const [, present] = await p.redis.scan('0', 'COUNT', 1000, 'TYPE', 'stream');
   expect(present.filter((s) => !streams.includes(s as StreamName))).toEqual([]);
 });

@@ -52,11 +52,8 @@ describe('refillStock', () => {
       payload: { items, at: now.toISOString() },
     });
     // The new levels, from the same transaction, for the live menu (each item's first stock write here).
-    const [levels] = await waitFor(async () => {
-      const found = await stack.stockEvents();
-      return found.length > 0 && found;
-    });
-    expect(levels!.payload.items).toEqual([
+    const levels = await waitFor(async () => (await stack.stockEvents())[0]);
+    expect(levels.payload.items).toEqual([
       { item_id: 'calzone', stock: 10, version: 1 },
       { item_id: 'margherita', stock: 20, version: 1 },
     ]);
