@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import type { Logger } from '@pizza/shared';
 import type { StockMessage } from '@pizza/shared/contract';
-import { Ticker } from '../system-view/ticker';
+import { TickedBroadcast } from '../system-view/broadcast';
 import type { StockLevels } from './stock-levels';
 
 export interface StockChannelOptions {
@@ -18,46 +18,28 @@ export interface StockChannelOptions {
  * they changed, one serialised message sent as the same text to every viewer. A viewer gets the latest at
  * once on connect. Ticks only while someone watches.
  */
-export class StockChannel {
-  private readonly viewers = new Set<WebSocket>();
+export class StockChannel extends TickedBroadcast {
   /** Viewers that do not have the current message yet (new, or skipped while their buffer was full). */
   private readonly behind = new Set<WebSocket>();
-  private readonly ticker: Ticker;
   /** The levels last sent, as JSON of the items (the message's `at` aside), and that message. */
   private lastItems: string | undefined;
   private lastText: string | undefined;
 
   constructor(private readonly o: StockChannelOptions) {
-    this.ticker = new Ticker(
-      o.intervalMs,
-      () => this.tick(),
-      (error) => o.logger.warn({ err: error }, 'stock tick failed'),
-    );
+    super(o.intervalMs, o.logger, 'stock');
   }
 
-  get viewerCount(): number {
-    return this.viewers.size;
-  }
-
-  add(ws: WebSocket): void {
-    this.viewers.add(ws);
-    ws.once('close', () => {
-      this.viewers.delete(ws);
-      this.behind.delete(ws);
-      if (this.viewers.size === 0) this.ticker.stop();
-    });
+  protected welcome(ws: WebSocket): void {
     // While ticking, the last message is the current state; otherwise the next tick (now) sends it.
     if (this.lastText && this.ticker.started) ws.send(this.lastText);
     else this.behind.add(ws);
-    this.ticker.start();
   }
 
-  async stop(): Promise<void> {
-    this.ticker.stop();
-    await this.ticker.idle();
+  protected override left(ws: WebSocket): void {
+    this.behind.delete(ws);
   }
 
-  private async tick(): Promise<void> {
+  protected async tick(): Promise<void> {
     const items = await this.o.levels.read();
     const serialised = JSON.stringify(items);
     if (serialised !== this.lastItems || !this.lastText) {
