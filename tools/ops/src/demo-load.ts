@@ -1,7 +1,6 @@
 import { DemoLoadRequest } from '@pizza/shared/contract';
 import {
   loadConfig,
-  LocalStackEnv,
   parseCommandLine,
   processOutput,
   runCommand,
@@ -10,6 +9,7 @@ import {
   UsageError,
   type Output,
 } from '@pizza/shared';
+import { DemoLoadEnv } from './config';
 
 export const USAGE = `npm run demo:load -- [--count N] [--per-second R] [--url URL]
   Sends N demo orders (at most 500) at R per second (at most 50) through the public HTTP API of URL
@@ -18,9 +18,9 @@ export const USAGE = `npm run demo:load -- [--count N] [--per-second R] [--url U
   order limit does not refuse them; without one they are ordinary orders, and that limit applies.`;
 
 /** ADMIN_TOKEN if set, else the token of the stack `npm start` runs here, if any. */
-function adminToken(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
-  return readLocalStack(loadConfig(LocalStackEnv, env).STACK_DATA_DIR)?.admin_token;
+export function demoLoadAdminToken(env: NodeJS.ProcessEnv): string | undefined {
+  const config = loadConfig(DemoLoadEnv, env);
+  return config.ADMIN_TOKEN ?? readLocalStack(config.STACK_DATA_DIR)?.admin_token;
 }
 
 /** `npm run demo:load`: exit 0 when every order was answered, 1 on failure, 2 on a usage error. */
@@ -54,7 +54,7 @@ export async function demoLoadMain(
     io.err(`demo:load: ${error.message}\n\n${USAGE}`);
     return 2;
   }
-  const token = adminToken(env);
+  const token = demoLoadAdminToken(env);
   if (!token)
     io.err('demo:load: no admin token (ADMIN_TOKEN, or a running npm start): the order limit applies');
   const result = await runDemoLoad(url, request, { adminToken: token });
