@@ -1,14 +1,17 @@
 /**
  * The repository's nginx config in front of the running system (startStack from @pizza/stack): the built
- * frontend at /, the order service at /api, and order tracking over a /ws WebSocket upgrade, end to end.
+ * frontend at /, the order service at /api, and order tracking and live stock over /ws WebSocket upgrades,
+ * end to end.
  */
 import path from 'node:path';
 import { startStack, type Stack } from '@pizza/stack';
 import {
   CreatedOrder,
   MenuResponse,
+  StockMessage,
   TrackingMessage,
   WS_CLOSE_NOT_FOUND,
+  WS_STOCK_PATH,
   WS_TRACKING_PATH,
 } from '@pizza/shared/contract';
 import WebSocket from 'ws';
@@ -115,6 +118,21 @@ describeWithNginx('nginx in front of the running stack', () => {
     } finally {
       tracking.socket.close();
       await tracking.closed;
+    }
+  });
+
+  it('upgrades the live stock channel of the menu through nginx and pushes the levels', async () => {
+    const socket = new WebSocket(`${nginx.url.replace(/^http/, 'ws')}${WS_STOCK_PATH}`);
+    try {
+      const first = await new Promise<StockMessage>((resolve, reject) => {
+        socket.once('message', (data: WebSocket.RawData) =>
+          resolve(StockMessage.parse(JSON.parse(data.toString()))),
+        );
+        socket.once('error', reject);
+      });
+      expect(first.type).toBe('stock');
+    } finally {
+      socket.close();
     }
   });
 

@@ -51,7 +51,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         source: SERVICE,
         afterCommit: crashAfterCommitHook(config, env, logger, 'order'),
       });
-      const limits = orderLimits(config, { redis: bus.redis, logger });
+      const limits = orderLimits(config, { redis: bus.redis, logger, adminToken: config.ADMIN_TOKEN });
       mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN, limits, logger });
       return {
         consumers: [
