@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readAdminToken } from '../src/system/adminApi';
 import { json, renderApp, stubFetch } from './helpers';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -19,6 +20,8 @@ describe('dev tools page', () => {
     const call = requests.find((request) => request.url.pathname === '/api/v1/admin/dead-letters');
     expect(call?.headers.get('Authorization')).toBe('Bearer s3cret');
     expect(window.sessionStorage.getItem('pizza.admin-token')).toBe('s3cret');
+    // The system view's admin controls read the token the panel kept, through the same accessor.
+    expect(readAdminToken()).toBe('s3cret');
     expect(screen.getByRole('link', { name: 'API documentation' }).getAttribute('href')).toBe('/api/docs');
   });
 

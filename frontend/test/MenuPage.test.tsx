@@ -1,6 +1,9 @@
-import { screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WS_STOCK_PATH } from '@pizza/shared/contract';
+import { MENU_REFRESH_MS } from '../src/api/queries';
 import { CART_STORAGE_KEY } from '../src/cart/storage';
+import { FakeWebSocket } from './fakeWebSocket';
 import { json, menuItem, renderApp, stubFetch } from './helpers';
 
 const MENU = {
@@ -11,6 +14,36 @@ const MENU = {
 };
 
 describe('menu page', () => {
+  beforeEach(() => FakeWebSocket.install());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('when stock levels are pushed, the cards follow them and the menu is not polled while the socket is live', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const requests = stubFetch(() => json(200, MENU));
+    renderApp('/');
+    const card = await screen.findByRole('article', { name: 'Margherita' });
+    const socket = FakeWebSocket.latest();
+    expect(socket.url).toMatch(new RegExp(`${WS_STOCK_PATH}$`));
+    act(() => socket.open());
+    act(() => socket.send({ type: 'stock', items: [{ item_id: 'margherita', stock: 2 }], at: 'now' }));
+    expect(await within(card).findByText('Low stock · 2 left')).toBeTruthy();
+    act(() => socket.send({ type: 'stock', items: [{ item_id: 'margherita', stock: 0 }], at: 'now' }));
+    expect(await within(card).findByText('Sold out', { selector: 'span[class*="ring"]' })).toBeTruthy();
+
+    const menuReads = () => requests.filter((r) => r.url.pathname === '/api/v1/menu').length;
+    const before = menuReads();
+    await act(() => vi.advanceTimersByTimeAsync(MENU_REFRESH_MS * 3));
+    expect(menuReads()).toBe(before);
+
+    // The socket drops: the menu is polled again until it is back.
+    act(() => socket.drop(1006));
+    await act(() => vi.advanceTimersByTimeAsync(MENU_REFRESH_MS + 100));
+    expect(menuReads()).toBeGreaterThan(before);
+  });
+
   it('when an item is sold out, then its card says so and it cannot be added', async () => {
     stubFetch(() => json(200, MENU));
     const { user } = renderApp('/');

@@ -71,9 +71,7 @@ const heading = (page: Page, name: string) =>
 const indicator = (page: Page, text: string) =>
   page.getByRole('status', { name: `Live updates: ${text}` }).waitFor({ timeout: DEADLINE_MS });
 
-// Skipped: since tokens moved into the WebSocket subprotocol and the system-view paths joined the gateway,
-// the first page of this test never shows "Live" in this stack (the plain browser test still does). Open work.
-test.skip('with notifications killed mid-order, the page reaches delivered by polling, and a page goes live again after the restart', async () => {
+test('with notifications killed mid-order, the page reaches delivered by polling, and a page goes live again after the restart', async () => {
   const first = await placeOrder();
   const page = await openTracking(first);
   await indicator(page, 'Live');

@@ -1,13 +1,18 @@
+import type { ClientSession, MongoClient } from 'mongodb';
 import { z } from 'zod';
 import type { BaseEnv } from './config';
+import type { Envelope } from './contract';
 import { errorMessage } from './errors';
 import type { Logger } from './logger';
 import { counter, histogram } from './metrics';
+import { inTransaction } from './mongo/client';
+import type { Outbox } from './mongo/outbox';
+import type { stalledAggregates } from './mongo/stalled';
 
 /**
  * The reconciler of a service that owns state: it finds aggregates that made no progress for a while (their
  * next step's event or timer was lost, e.g. with Redis' data) and re-drives them through the outbox. This
- * file holds what both owners share: the settings, the stall rule, the periodic loop and the metrics.
+ * file holds what both owners share: the settings, the stall rule, the pass, the periodic loop and the metrics.
  */
 const ms = (min: number) => z.coerce.number().int().min(min);
 
@@ -148,4 +153,75 @@ export class Reconciler {
     }
     this.schedule(full ? 0 : settings.intervalMs);
   }
+}
+
+/** What one owner's domain says of a stalled aggregate it loaded: the step asked for and the events saying it. */
+export interface RedrivePlan {
+  /** As loaded: the claim holds only if the aggregate is still so. */
+  marks: StallMarks;
+  step: string;
+  stalledMs: number;
+  events: Envelope[];
+}
+
+export interface RedrivePass {
+  mongo: { client: MongoClient };
+  outbox: Pick<Outbox, 'add' | 'wake'>;
+  stalled: ReturnType<typeof stalledAggregates>;
+  /** The statuses an aggregate can stall in. */
+  statuses: readonly string[];
+  /** Loads the aggregate in `session` and asks the domain whether and how to re-drive it; null: not. */
+  plan(session: ClientSession, id: string, now: Date): Promise<RedrivePlan | null>;
+}
+
+/**
+ * One pass: every unfinished aggregate that made no progress within the stall bound (a batch at most) is
+ * re-driven. For each, in one transaction: load it, let the domain say whether and how, claim it (so one
+ * replica re-drives it per bound), and write the events to the outbox.
+ */
+export async function redriveStalled(
+  o: RedrivePass,
+  settings: Pick<ReconcileSettings, 'stallMs' | 'batchSize'>,
+  now: Date,
+): Promise<Redriven[]> {
+  const before = new Date(now.getTime() - settings.stallMs);
+  const ids = await o.stalled.find({ statuses: o.statuses, before, limit: settings.batchSize });
+  const redriven: Redriven[] = [];
+  for (const id of ids) {
+    const done = await inTransaction(o.mongo.client, async (session) => {
+      const plan = await o.plan(session, id, now);
+      if (!plan || !(await o.stalled.markRedriven(session, { id, ...plan.marks }, now))) return null;
+      await o.outbox.add(session, plan.events);
+      return { id, step: plan.step, stalledMs: plan.stalledMs };
+    });
+    if (done) redriven.push(done);
+  }
+  if (redriven.length > 0) o.outbox.wake();
+  return redriven;
+}
+
+/**
+ * The `start`/`stop` of a service that owns state: its outbox relay and its reconciler. The relay starts
+ * first and stops last, since a re-drive writes to the outbox.
+ */
+export function relayAndReconciler(o: {
+  outbox: Pick<Outbox, 'start' | 'stop'>;
+  service: string;
+  config: Parameters<typeof reconcileSettings>[0];
+  logger: Logger;
+  pass(settings: ReconcileSettings): Promise<Redriven[]>;
+}): { start(): void; stop(): Promise<void> } {
+  const settings = reconcileSettings(o.config);
+  const { service, logger } = o;
+  const reconciler = new Reconciler({ service, settings, logger, pass: () => o.pass(settings) });
+  return {
+    start() {
+      o.outbox.start();
+      reconciler.start();
+    },
+    async stop() {
+      await reconciler.stop();
+      await o.outbox.stop();
+    },
+  };
 }

@@ -22,7 +22,7 @@ import { NotificationsEnv } from '@pizza/notifications/src/config';
 import { OrdersEnv } from '@pizza/orders/src/main';
 import { RefillEnv, SchedulerEnv } from '@pizza/orders/src/stock-refill/config';
 import { SimulatorEnv } from '@pizza/simulator/src/config';
-import { DlqEnv } from '@pizza/ops/src/config';
+import { DemoLoadEnv, DlqEnv } from '@pizza/ops/src/config';
 
 /**
  * docs/contract.md is kept true where a machine can tell: everything the code defines as public (streams,
@@ -60,6 +60,7 @@ const CONFIG_SCHEMAS: z.ZodObject[] = [
   SchedulerEnv,
   RefillEnv,
   DlqEnv,
+  DemoLoadEnv,
 ];
 const ENV_VARIABLES = [...new Set(CONFIG_SCHEMAS.flatMap((schema) => Object.keys(schema.shape)))].sort();
 

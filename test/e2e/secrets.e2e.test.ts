@@ -1,5 +1,12 @@
 import WebSocket from 'ws';
-import { CreatedOrder, MenuResponse, trackingProtocols, TrackingMessage } from '@pizza/shared/contract';
+import {
+  CreatedOrder,
+  MenuResponse,
+  traceProtocols,
+  trackingProtocols,
+  TrackingMessage,
+  WS_TRACE_PATH,
+} from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
 import { cleanUpLaunches, launchStack, type LaunchedStack } from './launcher';
 
@@ -35,16 +42,19 @@ async function place(itemId: string): Promise<CreatedOrder> {
   return CreatedOrder.parse(await res.json());
 }
 
-/** Opens a tracking socket and resolves with its first message (the cached state, or the 4404 error). */
-function firstMessage(url: string, protocols?: string[]): Promise<TrackingMessage> {
+/** Opens a socket and resolves with its first message (the cached state or trace, or the 4404 error). */
+function firstMessage(url: string, protocols?: string[]): Promise<{ type: string }> {
   const ws = new WebSocket(url, protocols);
-  return new Promise<TrackingMessage>((resolve, reject) => {
-    ws.once('message', (data) => resolve(TrackingMessage.parse(JSON.parse(String(data)))));
+  return new Promise<{ type: string }>((resolve, reject) => {
+    ws.once('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string };
+      resolve(message.type === 'trace' ? message : TrackingMessage.parse(message));
+    });
     ws.once('error', reject);
   }).finally(() => ws.close());
 }
 
-test('tokens used in headers, subprotocols and old ?token= links never reach a log line', async () => {
+test('tokens used in headers, subprotocols (tracking and trace) and old ?token= links never reach a log line', async () => {
   const menu = MenuResponse.parse(await (await fetch(`${stack.url}/api/v1/menu`)).json());
   const itemId = menu.items.find((i) => i.stock > 2)!.id;
   const [a, b] = [await place(itemId), await place(itemId)];
@@ -68,6 +78,10 @@ test('tokens used in headers, subprotocols and old ?token= links never reach a l
   });
   expect(await firstMessage(`${ws}/${a.id}?token=${a.tracking_token}`)).toMatchObject({ type: 'status' });
   expect(await firstMessage(`${ws}/${a.id}?token=${wrong}`)).toMatchObject({ type: 'error' });
+  // The order's trace, the token offered as a subprotocol, right and wrong.
+  const trace = `${stack.url.replace('http', 'ws')}${WS_TRACE_PATH}${a.id}`;
+  expect(await firstMessage(trace, traceProtocols(a.tracking_token))).toMatchObject({ type: 'trace' });
+  expect(await firstMessage(trace, traceProtocols(wrong))).toMatchObject({ type: 'error' });
   // The SPA's own tracking link, as a browser opens it.
   expect((await fetch(`${stack.url}/orders/${a.id}?token=${a.tracking_token}`)).status).toBe(200);
 
@@ -79,7 +93,8 @@ test('tokens used in headers, subprotocols and old ?token= links never reach a l
       logged('orders', `"path":"/api/v1/orders/${b.id}/cancel"`) &&
       logged('gateway', `"path":"/orders/${a.id}"`) &&
       logged('gateway', `"path":"/ws/v1/order-tracking/${a.id}"`) &&
-      logged('notifications', `"path":"/ws/v1/order-tracking/${a.id}"`),
+      logged('notifications', `"path":"/ws/v1/order-tracking/${a.id}"`) &&
+      logged('gateway', `"path":"${WS_TRACE_PATH}${a.id}"`),
     { timeoutMs: 10_000, what: 'the debug lines of those requests' },
   );
   // …and not one line, of any process, holds a token.

@@ -115,6 +115,20 @@ export function usePipeline() {
       return { name, label, handle, port, url: `http://127.0.0.1:${port}` };
     },
 
+    /** `npm run stock:refill` as a real process against this pipeline; resolves with its exit code. */
+    async refill(): Promise<number> {
+      const env = envFor('orders', 'stock-refill', {});
+      const handle = spawnChild(process.execPath, ['--import', 'tsx', 'services/orders/src/refill.ts'], {
+        cwd: REPO_ROOT,
+        env,
+      });
+      state.processes.add(handle);
+      for (const stream of [handle.child.stdout, handle.child.stderr]) stream?.resume();
+      const code = await handle.exited;
+      state.processes.delete(handle);
+      return code ?? -1;
+    },
+
     async stop(proc: ServiceProcess): Promise<void> {
       await proc.handle.stop();
     },

@@ -29,12 +29,17 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-export function useMenu() {
+/**
+ * The menu. `poll` (default) asks again every MENU_REFRESH_MS, and on focus, since stock moves with every
+ * order; off where something else keeps the stock fresh (the live stock socket) or only errors matter.
+ */
+export function useMenu(options: { poll?: boolean } = {}) {
+  const poll = options.poll ?? true;
   return useQuery({
     queryKey: queryKeys.menu,
     queryFn: ({ signal }) => fetchMenu(signal),
-    // Stock moves with every order: keep the indicators fresh.
-    refetchInterval: MENU_REFRESH_MS,
+    refetchInterval: poll ? MENU_REFRESH_MS : false,
+    refetchOnWindowFocus: poll,
   });
 }
 

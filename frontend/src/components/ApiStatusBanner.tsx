@@ -4,7 +4,8 @@ import { useLiveness, useMenu } from '../api/queries';
 /** A clear, app-wide notice when the API cannot be reached: a failing liveness probe or menu. */
 export function ApiStatusBanner() {
   const liveness = useLiveness();
-  const menu = useMenu();
+  // Only its errors matter here: the pages that show the menu keep it fresh, the liveness probe polls.
+  const menu = useMenu({ poll: false });
   const down = liveness.isError || (menu.isError && isUnreachable(menu.error));
   if (!down) return null;
   return (

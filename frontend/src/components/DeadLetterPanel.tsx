@@ -1,37 +1,19 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/errors';
 import { useDeadLetters } from '../api/queries';
+import { keepAdminToken, readAdminToken } from '../system/adminApi';
 import { Notice } from './Notice';
-
-const ADMIN_TOKEN_KEY = 'pizza.admin-token';
-
-function readToken(): string {
-  try {
-    return window.sessionStorage.getItem(ADMIN_TOKEN_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-function keepToken(token: string): void {
-  try {
-    if (token === '') window.sessionStorage.removeItem(ADMIN_TOKEN_KEY);
-    else window.sessionStorage.setItem(ADMIN_TOKEN_KEY, token);
-  } catch {
-    // Session storage disabled: the token lasts as long as the page.
-  }
-}
 
 /** The dead-letter count, behind the admin token (kept for this tab's session only). */
 export function DeadLetterPanel() {
-  const [token, setToken] = useState(readToken);
+  const [token, setToken] = useState(readAdminToken);
   const [draft, setDraft] = useState(token);
   const deadLetters = useDeadLetters(token);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = draft.trim();
-    keepToken(trimmed);
+    keepAdminToken(trimmed);
     setToken(trimmed);
   };
 

@@ -5,6 +5,7 @@ import { addRefusal, quantityOf } from '../cart/cart';
 import { useCart } from '../cart/useCart';
 import { MenuCard } from '../components/MenuCard';
 import { Notice } from '../components/Notice';
+import { useLiveStock, withLiveStock } from '../stock/useLiveStock';
 
 const SECTIONS: { category: MenuItem['category']; title: string }[] = [
   { category: 'pizza', title: 'Pizzas' },
@@ -12,7 +13,9 @@ const SECTIONS: { category: MenuItem['category']; title: string }[] = [
 ];
 
 export function MenuPage() {
-  const menu = useMenu();
+  // Stock comes pushed while the socket is live; the menu is polled only while it is not.
+  const stock = useLiveStock();
+  const menu = useMenu({ poll: !stock.live });
   const { cart, add } = useCart();
 
   if (menu.isPending) return <p className="text-stone-600">Loading the menu…</p>;
@@ -30,7 +33,9 @@ export function MenuPage() {
     <div className="space-y-8">
       <h1 className="text-2xl font-bold">Menu</h1>
       {SECTIONS.map(({ category, title }) => {
-        const items = menu.data.items.filter((item) => item.category === category);
+        const items = withLiveStock(menu.data.items, stock.levels).filter(
+          (item) => item.category === category,
+        );
         if (items.length === 0) return null;
         return (
           <section key={category} aria-labelledby={`section-${category}`}>

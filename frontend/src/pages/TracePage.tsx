@@ -1,5 +1,11 @@
-import { SERVICES, TraceMessage, WS_TRACE_PATH, type TraceEvent } from '@pizza/shared/contract';
-import { useState, type FormEvent } from 'react';
+import {
+  SERVICES,
+  traceProtocols,
+  TraceMessage,
+  WS_TRACE_PATH,
+  type TraceEvent,
+} from '@pizza/shared/contract';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Notice } from '../components/Notice';
 import { TextField } from '../components/TextField';
@@ -93,11 +99,10 @@ function FollowForm() {
 export function TracePage() {
   const orderId = useParams().id ?? '';
   const token = useSearchParams()[0].get('token') ?? '';
-  const path =
-    orderId && token
-      ? `${WS_TRACE_PATH}${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`
-      : undefined;
-  const { data: trace, state } = useLiveJson(path, TraceMessage);
+  // The token goes as a subprotocol, never in the socket's URL.
+  const path = orderId && token ? `${WS_TRACE_PATH}${encodeURIComponent(orderId)}` : undefined;
+  const protocols = useMemo(() => traceProtocols(token), [token]);
+  const { data: trace, state } = useLiveJson(path, TraceMessage, protocols);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">How did this happen?</h1>

@@ -52,3 +52,13 @@ export function readAdminToken(): string {
     return '';
   }
 }
+
+/** Keeps the admin token for this tab's session; an empty one is forgotten. */
+export function keepAdminToken(token: string): void {
+  try {
+    if (token === '') window.sessionStorage.removeItem(ADMIN_TOKEN_KEY);
+    else window.sessionStorage.setItem(ADMIN_TOKEN_KEY, token);
+  } catch {
+    // Session storage disabled: the token lasts as long as the page.
+  }
+}

@@ -14,8 +14,13 @@ export function socketUrl(
 /**
  * A WebSocket channel that pushes whole JSON documents (the system view, an order's trace): keeps the
  * newest one that matches the schema, and reconnects with backoff. Close code 4404 ends it for good.
+ * `protocols` (e.g. a token subprotocol) should be stable between renders (memoised).
  */
-export function useLiveJson<S extends z.ZodType>(path: string | undefined, schema: S) {
+export function useLiveJson<S extends z.ZodType>(
+  path: string | undefined,
+  schema: S,
+  protocols?: readonly string[],
+) {
   const [data, setData] = useState<z.infer<S> | undefined>(undefined);
   const [state, setState] = useState<LiveState>('connecting');
 
@@ -26,7 +31,7 @@ export function useLiveJson<S extends z.ZodType>(path: string | undefined, schem
     let socket: WebSocket | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     const connect = () => {
-      socket = new WebSocket(socketUrl(path));
+      socket = new WebSocket(socketUrl(path), protocols ? [...protocols] : undefined);
       socket.onmessage = (message) => {
         attempt = 0;
         const parsed = schema.safeParse(JSON.parse(String(message.data)));
@@ -50,7 +55,7 @@ export function useLiveJson<S extends z.ZodType>(path: string | undefined, schem
       clearTimeout(retry);
       socket?.close();
     };
-  }, [path, schema]);
+  }, [path, schema, protocols]);
 
   return { data, state };
 }

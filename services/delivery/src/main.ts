@@ -4,8 +4,7 @@ import {
   crashAfterCommitHook,
   GROUPS,
   Outbox,
-  Reconciler,
-  reconcileSettings,
+  relayAndReconciler,
   runMain,
   startService,
   STREAMS,
@@ -45,13 +44,6 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         clock: () => new Date(),
         afterCreateCommit: crashAfterCommitHook(config, env, logger, 'delivery'),
       };
-      const settings = reconcileSettings(config);
-      const reconciler = new Reconciler({
-        service: SERVICE,
-        settings,
-        logger,
-        pass: () => reconcileDeliveries(ctx, settings),
-      });
       return {
         consumers: [
           {
@@ -60,14 +52,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
             ...deliveryHandlers(ctx),
           },
         ],
-        start: () => {
-          outbox.start();
-          reconciler.start();
-        },
-        stop: async () => {
-          await reconciler.stop();
-          await outbox.stop();
-        },
+        ...relayAndReconciler({
+          outbox,
+          service: SERVICE,
+          config,
+          logger,
+          pass: (s) => reconcileDeliveries(ctx, s),
+        }),
       };
     },
   });

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { MongoClient } from 'mongodb';
-import {
-  createLogger,
-  newEvent,
-  Outbox,
-  type BatchEntry,
-  type Envelope,
-  type HandlerContext,
-} from '@pizza/shared';
-import { commandsDuring } from '@pizza/shared/testing';
+import type { MongoClient } from 'mongodb';
+import { createLogger, newEvent, type BatchEntry, type Envelope, type HandlerContext } from '@pizza/shared';
+import { commandsDuring, countingClient, unrelayedOutbox } from '@pizza/shared/testing';
 import { deliveryHandlers } from '../src/handlers';
 import { deliveryMetrics } from '../src/metrics';
 import { DELIVERY_COLLECTIONS, deliveryStore, type DeliveryDoc } from '../src/store/deliveries';
@@ -17,11 +10,9 @@ import { orderCreated, outForDelivery, statusSimulated, useDeliveryHarness } fro
 const h = useDeliveryHarness();
 const logger = createLogger({ service: 'test', level: 'silent' });
 let client: MongoClient;
-/** An outbox of the test's own, which no relay empties: what a batch wrote stays countable. */
-const OUTBOX = 'batch_test_outbox';
 
 beforeAll(async () => {
-  client = await MongoClient.connect(h.mongo.url, { monitorCommands: true, serverSelectionTimeoutMS: 2_000 });
+  client = await countingClient(h.mongo.url);
   await deliveryStore(client.db(h.mongo.db)).ensureIndexes();
 });
 afterAll(() => client.close(), 30_000);
@@ -29,13 +20,7 @@ afterAll(() => client.close(), 30_000);
 /** The delivery consumer's batch handler, on a client whose commands are counted. */
 function batchHandler() {
   const db = client.db(h.mongo.db);
-  const outbox = new Outbox({
-    db,
-    bus: { publishRaw: async () => [] },
-    logger,
-    name: 'batch-test',
-    collection: OUTBOX,
-  });
+  const { outbox } = unrelayedOutbox(db);
   const ctx = {
     mongo: { client, db },
     store: deliveryStore(db),
@@ -60,7 +45,7 @@ const deliveriesOf = (orderIds: string[]) =>
     .collection<DeliveryDoc>(DELIVERY_COLLECTIONS.deliveries)
     .find({ order_id: { $in: orderIds } }, { sort: { _id: 1 } })
     .toArray();
-const outboxCount = () => h.db.collection(OUTBOX).countDocuments();
+const outboxCount = () => unrelayedOutbox(h.db).count();
 
 describe('one read of delivery events', () => {
   test('is applied in one transaction: addresses, starts and steps, with one write per collection', async () => {

@@ -19,5 +19,7 @@ export const NotificationsEnv = BaseEnv.extend({
   WS_MAX_CONNECTIONS_PER_CLIENT: int(50, 1),
   /** How often the system view and the followed order traces are read and pushed. */
   SYSTEM_VIEW_INTERVAL_MS: int(1_000, 50),
+  /** How often the stock levels are read and, when they changed, pushed to menu viewers (only while watched). */
+  WS_STOCK_INTERVAL_MS: int(500, 50),
 });
 export type NotificationsConfig = z.infer<typeof NotificationsEnv>;

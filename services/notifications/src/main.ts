@@ -4,12 +4,16 @@ import { GROUPS, runMain, startService, streamsReadBy, type RunningService } fro
 import { NotificationsEnv } from './config';
 import { trackingHandlers } from './handlers';
 import { gatewayMetrics } from './metrics';
+import { StockLevels } from './stock/stock-levels';
 import { FanoutSubscriber } from './store/fanout';
 import { TrackingCache } from './store/tracking-cache';
 import { ObservabilityChannels } from './system-view/channels';
 import { TrackingGateway } from './ws/gateway';
 
-/** The notifications gateway: a Redis cache of each order's latest state, pushed to WebSocket clients. */
+/**
+ * The notifications gateway: a Redis cache of each order's latest state and of the menu's stock levels, pushed
+ * to WebSocket clients.
+ */
 export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
   return startService({
     name: 'notifications',
@@ -18,6 +22,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
     async setup({ config, bus, logger, consumerName, consumerDefaults, trustProxy }) {
       const metrics = gatewayMetrics();
       const cache = new TrackingCache(bus.redis);
+      const stock = new StockLevels(bus.redis);
       const gateway = new TrackingGateway({
         readCache: (orderId) => cache.read(orderId),
         readCaches: (orderIds) => cache.readMany(orderIds),
@@ -27,6 +32,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         clientTimeoutMs: config.WS_CLIENT_TIMEOUT_MS,
         maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
         graceMs: config.WS_UNKNOWN_ORDER_GRACE_MS,
+        caughtUp: () => bus.caughtUp(),
         trustProxy,
         maxConnections: config.WS_MAX_CONNECTIONS,
         maxConnectionsPerClient: config.WS_MAX_CONNECTIONS_PER_CLIENT,
@@ -46,10 +52,12 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         intervalMs: config.SYSTEM_VIEW_INTERVAL_MS,
         pingIntervalMs: config.WS_PING_INTERVAL_MS,
         maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+        stockLevels: stock,
+        stockIntervalMs: config.WS_STOCK_INTERVAL_MS,
       });
       // Subscribed before any client can connect or any event is applied.
       await fanout.start();
-      const deps = { cache, metrics, maxRetries: consumerDefaults.maxRetries };
+      const deps = { cache, stock, metrics, maxRetries: consumerDefaults.maxRetries };
       return {
         consumers: [
           {

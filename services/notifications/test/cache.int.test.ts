@@ -1,5 +1,6 @@
 import { createLogger, type Envelope, type HandlerContext } from '@pizza/shared';
 import { trackingHandlers } from '../src/handlers';
+import { StockLevels } from '../src/stock/stock-levels';
 import { gatewayMetrics } from '../src/metrics';
 import { waitFor } from '@pizza/shared/testing';
 import { orderCreatedUpdate, orderStatusChangedUpdate } from '../src/domain/tracking';
@@ -50,7 +51,7 @@ test('an event applied again is stale, publishes nothing, and no key per event i
 
 test('one read of events is applied in one round trip; applied again, nothing moves', async () => {
   const cache = new TrackingCache(h.redis);
-  const deps = { cache, metrics: gatewayMetrics(), maxRetries: 5 };
+  const deps = { cache, metrics: gatewayMetrics(), maxRetries: 5, stock: new StockLevels(h.redis) };
   const { batchHandler } = trackingHandlers(deps);
   const o = orderEvents();
   const [created, confirmed] = happyPath(o) as [Envelope<'order.created'>, Envelope<'order.status_changed'>];

@@ -182,3 +182,18 @@ test('metrics show open connections, pushed messages and push latency', async ()
   expect(health.status).toBe(200);
   expect(await health.json()).toEqual({ status: 'ready', checks: { redis: { status: 'up' }, consumers: { status: 'up' } } });
 });
+
+test('a client that connects while a restarted gateway still reads its backlog is not refused for an order further down', async () => {
+  // A backlog of other orders, then ours: the gateway is started only afterwards, as after a restart.
+  const o = orderEvents();
+  const backlog = Array.from({ length: 2_000 }, () => orderEvents().created());
+  for (let i = 0; i < backlog.length; i += 500) await publish(h.redis, ...backlog.slice(i, i + 500));
+  await publish(h.redis, o.created());
+  // No grace at all: without waiting for the backlog, an order not read yet would be refused at once.
+  const { port } = await h.gateway({ WS_UNKNOWN_ORDER_GRACE_MS: '0' });
+  const watcher = watch(port, o.orderId, o.token);
+  expect(await watcher.waitForSequence(1)).toEqual(['created/null']);
+  expect(watcher.closeCode).toBeUndefined();
+  // And an order that really is unknown is still refused, once the backlog is read.
+  expect(await watch(port, `o-${randomUUID()}`, 'any').closed).toBe(WS_CLOSE_NOT_FOUND);
+});

@@ -6,9 +6,8 @@ import {
   crashAfterCommitHook,
   FaultEnv,
   MongoEnv,
-  Reconciler,
   ReconcileEnv,
-  reconcileSettings,
+  relayAndReconciler,
   runMain,
   startService,
   type RunningService,
@@ -17,6 +16,7 @@ import { GROUPS, STREAMS } from '@pizza/shared/contract';
 import { ordersContext } from './application/context';
 import { reconcileOrders } from './application/reconcile-orders';
 import { orderHandlers } from './handlers';
+import { AdmissionEnv } from './http/admission';
 import { orderLimits, RateLimitEnv } from './http/limits';
 import { mountRoutes } from './http/routes';
 import { orderMetrics } from './metrics';
@@ -31,6 +31,7 @@ export const OrdersEnv = BaseEnv.extend(MongoEnv.shape)
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   })
   .extend(RateLimitEnv.shape)
+  .extend(AdmissionEnv.shape)
   .extend(ReconcileEnv.shape)
   .extend(FaultEnv.shape);
 
@@ -52,15 +53,8 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         source: SERVICE,
         afterCommit: crashAfterCommitHook(config, env, logger, 'order'),
       });
-      const limits = orderLimits(config, { redis: bus.redis, logger });
+      const limits = orderLimits(config, { redis: bus.redis, logger, adminToken: config.ADMIN_TOKEN });
       mountRoutes(app, ctx, { redis: bus.redis, adminToken: config.ADMIN_TOKEN, limits, logger });
-      const settings = reconcileSettings(config);
-      const reconciler = new Reconciler({
-        service: SERVICE,
-        settings,
-        logger,
-        pass: () => reconcileOrders(ctx, settings),
-      });
       return {
         consumers: [
           {
@@ -69,14 +63,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
             ...orderHandlers(ctx),
           },
         ],
-        start: () => {
-          outbox.start();
-          reconciler.start();
-        },
-        stop: async () => {
-          await reconciler.stop();
-          await outbox.stop();
-        },
+        ...relayAndReconciler({
+          outbox,
+          service: SERVICE,
+          config,
+          logger,
+          pass: (s) => reconcileOrders(ctx, s),
+        }),
       };
     },
   });

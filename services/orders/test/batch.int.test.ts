@@ -1,13 +1,6 @@
-import { MongoClient } from 'mongodb';
-import {
-  createLogger,
-  newEvent,
-  Outbox,
-  type BatchEntry,
-  type Envelope,
-  type HandlerContext,
-} from '@pizza/shared';
-import { commandsDuring } from '@pizza/shared/testing';
+import type { MongoClient } from 'mongodb';
+import { createLogger, newEvent, type BatchEntry, type Envelope, type HandlerContext } from '@pizza/shared';
+import { commandsDuring, countingClient, unrelayedOutbox } from '@pizza/shared/testing';
 import { ordersContext } from '../src/application/context';
 import { orderHandlers } from '../src/handlers';
 import { orderMetrics } from '../src/metrics';
@@ -18,27 +11,16 @@ import { addItems, menuItem, uid, useStack } from './support/stack';
 const stack = useStack();
 const logger = createLogger({ service: 'test', level: 'silent' });
 let client: MongoClient;
-/** An outbox of the test's own, which no relay empties: what a batch wrote stays countable. */
-const OUTBOX = 'batch_test_outbox';
 
 beforeAll(async () => {
-  client = await MongoClient.connect(stack.mongoUrl, {
-    monitorCommands: true,
-    serverSelectionTimeoutMS: 2_000,
-  });
+  client = await countingClient(stack.mongoUrl);
 });
 afterAll(() => client.close(), 30_000);
 
 /** The order consumer's batch handler, on a client whose commands are counted. */
 function batchHandler() {
   const db = client.db(stack.mongoDb);
-  const outbox = new Outbox({
-    db,
-    bus: { publishRaw: async () => [] },
-    logger,
-    name: 'batch-test',
-    collection: OUTBOX,
-  });
+  const { outbox } = unrelayedOutbox(db);
   const ctx = ordersContext({
     mongo: { client, db },
     outbox,
@@ -78,7 +60,7 @@ const ordersNow = (ids: string[]) =>
     .collection<Order>('orders')
     .find({ _id: { $in: ids } }, { sort: { _id: 1 } })
     .toArray();
-const outboxCount = () => stack.db.collection(OUTBOX).countDocuments();
+const outboxCount = () => unrelayedOutbox(stack.db).count();
 
 describe('one read of status events', () => {
   test('is applied in one transaction: one query, one bulk write, one outbox insert, one commit', async () => {

@@ -52,6 +52,17 @@ describe('cancelling', () => {
       { item_id: a, quantity: 5 },
       { item_id: b, quantity: 5 },
     ]);
+    // The stock given back is announced with the level and version the cancel left (a: three writes, b: two).
+    const restocked = await waitFor(async () =>
+      (await eventsOn(stack.redis, STREAMS.menu)).find(
+        (e): e is Envelope<'stock.changed'> =>
+          e.event_type === 'stock.changed' && e.payload.items.some((i) => i.item_id === b && i.stock === 20),
+      ),
+    );
+    expect(restocked.payload.items).toEqual([
+      { item_id: a, stock: 19, version: 3 },
+      { item_id: b, stock: 20, version: 2 },
+    ]);
   });
 
   test('cancelling twice gives the stock back once', async () => {

@@ -1,62 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import Redis from 'ioredis';
-import { MongoClient, type Db } from 'mongodb';
-import { resolveMongo, resolveRedis, spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
 import { OUTBOX_COLLECTION } from '@pizza/shared';
 import { STREAMS } from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
 import { customer, orderRequest } from './support/http';
-import { eventsOn, menuItem, serviceEnv, stockOf } from './support/stack';
+import { useProcessInfra } from './support/process';
+import { eventsOn, menuItem, stockOf } from './support/stack';
 import { collections } from '../src/store/collections';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const MAIN = join('services', 'orders', 'src', 'main.ts');
-
-const stops: (() => Promise<unknown>)[] = [];
-let db: Db;
-let redis: Redis;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  const redisInstance = await resolveRedis();
-  stops.push(() => redisInstance.stop());
-  const mongoInstance = await resolveMongo();
-  stops.push(() => mongoInstance.stop());
-  const mongoDb = `orders_crash_${randomUUID().replace(/-/g, '')}`;
-  const client = await MongoClient.connect(mongoInstance.url);
-  stops.push(() => client.close());
-  db = client.db(mongoDb);
-  stops.push(() => db.dropDatabase().catch(() => undefined));
-  redis = new Redis(redisInstance.url);
-  stops.push(() => redis.quit());
-  env = {
-    ...serviceEnv({ redisUrl: redisInstance.url, mongoUrl: mongoInstance.url, mongoDb }),
-    LOG_LEVEL: 'info',
-  };
-}, 120_000);
-
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
-});
-
-/** Runs the service as a real process and resolves with it and its port once it listens. */
-async function launch(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ child: ChildHandle; url: string }> {
-  const child = spawnChild(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: ROOT,
-    env: { ...env, ...extraEnv },
-  });
-  stops.push(() => child.stop());
-  const line = await waitForLine(child, (l) => l.includes('orders listening'), {
-    timeoutMs: 30_000,
-    what: 'orders service',
-  });
-  child.child.stdout?.resume();
-  child.child.stderr?.resume();
-  return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
-}
+const infra = useProcessInfra('orders_crash');
+const launch = infra.launch.bind(infra);
 
 test('when the process dies after the commit and before the publish, then the restarted service publishes the order exactly once', async () => {
+  const { db, redis } = infra;
   await collections(db).menu.insertOne(menuItem('crash-pizza', 5));
   const crashing = await launch({ FAULT_CRASH_AFTER_COMMIT: '1' });
   const name = `Crash ${randomUUID()}`;

@@ -89,6 +89,22 @@ describe('rate limits, per client, across replicas', () => {
     expectLimited(await admin('guess-number-three'));
   });
 
+  test('a demo load with the admin token is not held back by the per-client order limit; a wrong token is', async () => {
+    const url = await replica({ RATE_LIMIT_ORDERS: '3', RATE_LIMIT_WINDOW_MS: '60000' });
+    const orders = () => stack.db.collection('orders').countDocuments();
+    const before = await orders();
+    const started = await call(url, 'POST', '/api/v1/admin/demo-load', {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      json: { count: 8, per_second: 50 },
+    });
+    expect(started.status).toBe(202);
+    await waitFor(async () => (await orders()) === before + 8, { what: 'all eight demo orders placed' });
+    // Nothing of it counted against the client: it still has its own three.
+    for (let i = 0; i < 3; i++) expect((await place(url)).status).toBe(201);
+    // A wrong admin token buys nothing: it is an ordinary client.
+    expectLimited(await place(url, { authorization: 'Bearer not-the-admin-token-at-all' }));
+  });
+
   test('with TRUST_PROXY=false, X-Forwarded-For does not make a new client', async () => {
     const url = await replica({ RATE_LIMIT_ORDERS: '1', TRUST_PROXY: 'false' });
     expect((await place(url, from('203.0.113.9'))).status).toBe(201);

@@ -7,29 +7,18 @@ import {
   type OrderCommand,
   type OrderEvent,
 } from '../src/domain/order';
+import {
+  at,
+  changed,
+  confirmedOrder,
+  created,
+  iso,
+  order_id,
+  outOrder,
+  preparingOrder,
+} from './support/order-events';
 
 const spec = deciderSpec({ initialState, decide, evolve });
-const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 12, 0, second));
-const iso = (second: number) => at(second).toISOString();
-const order_id = 'o1';
-
-const created: OrderEvent = {
-  type: 'order.created',
-  data: {
-    order_id,
-    status: 'created',
-    items: [{ item_id: 'margherita', name: 'Margherita', quantity: 2, unit_price: 899 }],
-    total: 1798,
-    customer: { name: 'Ada', address: '1 Loop Lane' },
-    token_hash: 'a'.repeat(64),
-    created_at: iso(0),
-  },
-};
-type Step = 'created' | 'confirmed' | 'preparing' | 'out_for_delivery' | 'delivered';
-const changed = (from: Step, status: Step, second: number): OrderEvent => ({
-  type: 'order.status_changed',
-  data: { order_id, from, status, at: iso(second) },
-});
 const simulate = (next_status: 'confirmed' | 'preparing' | 'out_for_delivery'): OrderEvent => ({
   type: 'order.simulate',
   data: { order_id, next_status },
@@ -50,9 +39,6 @@ const recorded = (status: 'waiting' | 'on_the_way' | 'delivered', second: number
   data: { delivery: { id: 'd1', status, updated_at: at(second) }, at: at(second + 1) },
 });
 
-const confirmedOrder = [created, changed('created', 'confirmed', 1)];
-const preparingOrder = [...confirmedOrder, changed('confirmed', 'preparing', 2)];
-const outOrder = [...preparingOrder, changed('preparing', 'out_for_delivery', 3)];
 const deliveredOrder = [...outOrder, recorded('delivered', 4), changed('out_for_delivery', 'delivered', 4)];
 
 const simulated = (status: 'confirmed' | 'preparing' | 'out_for_delivery', second: number) =>

@@ -1,4 +1,4 @@
-import { STREAMS } from '@pizza/shared/contract';
+import { STREAMS, type Envelope } from '@pizza/shared/contract';
 import { waitFor } from '@pizza/shared/testing';
 import { call, customer, orderRequest, type ErrorReply, type OrderBody } from './support/http';
 import { addItems, eventsOn, menuItem, stockOf, uid, useStack } from './support/stack';
@@ -49,6 +49,19 @@ describe('placing an order', () => {
     );
     expect(simulate.payload).toEqual({ order_id: res.body.id, next_status: 'confirmed' });
     expect(simulate.correlation_id).toBe(created!.correlation_id);
+    // The levels the order left, from its own transaction, for the live menu.
+    const levels = await waitFor(async () =>
+      (await eventsOn(stack.redis, STREAMS.menu)).find(
+        (e): e is Envelope<'stock.changed'> =>
+          e.event_type === 'stock.changed' && e.correlation_id === created!.correlation_id,
+      ),
+    );
+    expect(levels.payload.items).toEqual(
+      [
+        { item_id: pizza, stock: 2, version: 1 },
+        { item_id: drink, stock: 4, version: 1 },
+      ].sort((x, y) => (x.item_id < y.item_id ? -1 : 1)),
+    );
   });
 
   test('the order reads back with its token; a wrong token and an unknown id get the very same 404', async () => {

@@ -5,6 +5,7 @@ import { EventBus, inTransaction, STREAMS, writeLocalStack } from '@pizza/shared
 import { refillStock } from '../src/stock-refill/refill-stock';
 import { relayUntilPublished } from '../src/stock-refill/relay';
 import { ordersOutbox } from '../src/store/outbox';
+import { waitFor } from '@pizza/shared/testing';
 import { menuItem } from './support/stack';
 import { runOrdersScript, silentLogger, useRefillStack } from './support/refill-stack';
 
@@ -50,6 +51,12 @@ describe('refillStock', () => {
       source: 'orders',
       payload: { items, at: now.toISOString() },
     });
+    // The new levels, from the same transaction, for the live menu (each item's first stock write here).
+    const levels = await waitFor(async () => (await stack.stockEvents())[0]);
+    expect(levels.payload.items).toEqual([
+      { item_id: 'calzone', stock: 10, version: 1 },
+      { item_id: 'margherita', stock: 20, version: 1 },
+    ]);
     expect(await stack.outboxed.countDocuments()).toBe(0);
   });
 
@@ -61,7 +68,8 @@ describe('refillStock', () => {
     const second = await refillStock({ client: stack.mongo.client, db: stack.mongo.db, outbox });
     expect(second).toEqual({ changes: [] });
     expect(await stack.outboxed.countDocuments()).toBe(0);
-    expect(await stack.redis.xlen(STREAMS.menu)).toBe(1);
+    // The first run's menu.restocked and stock.changed only.
+    expect(await stack.redis.xlen(STREAMS.menu)).toBe(2);
   });
 
   test('when orders race the refill, then every committed decrement shows in from/to: none is lost', async () => {
@@ -107,7 +115,7 @@ describe('npm run stock:refill', () => {
     const second = await runOrdersScript('refill.ts', [], stack.env);
     expect(second.code).toBe(0);
     expect(second.stdout.trim()).toBe('nothing to refill');
-    expect(await stack.redis.xlen(STREAMS.menu)).toBe(1);
+    expect(await stack.redis.xlen(STREAMS.menu)).toBe(2);
   });
 
   test('an event an earlier run left in the outbox is published by the next run, even with nothing to refill', async () => {

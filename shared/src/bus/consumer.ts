@@ -154,6 +154,13 @@ export class StreamConsumer {
   private unacked: Entry[] = [];
   /** Settled entries, reported per batch for the order traces. */
   private readonly reports: HandledReports;
+  private isCaughtUp = false;
+  private markCaughtUp!: () => void;
+  /**
+   * Settles once a read has returned less than a full batch and what it returned is handled: the backlog
+   * found at start is behind us. Until then "not seen yet" does not mean "does not exist".
+   */
+  readonly caughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
 
   constructor(
     options: ConsumerOptions,
@@ -224,10 +231,15 @@ export class StreamConsumer {
           await this.deps.trimmer?.maybeTrim(this.o.streams);
         }
         if (!this.running) break;
-        const block = Math.max(1, Math.min(this.o.blockMs, this.nextClaimAt - Date.now()));
+        // Until caught up, reads do not wait for new entries: an empty stream is caught up at once.
+        const block = this.isCaughtUp ? Math.max(1, Math.min(this.o.blockMs, this.nextClaimAt - Date.now())) : 1;
         const entries = await this.readNew(block);
         this.health.succeeded();
         await this.process(entries);
+        if (!this.isCaughtUp && entries.length < this.o.batchSize) {
+          this.isCaughtUp = true;
+          this.markCaughtUp();
+        }
       } catch (error) {
         if (!this.running) break;
         const failures = this.health.failed(error, { group: this.o.group });

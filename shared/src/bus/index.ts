@@ -112,6 +112,11 @@ export class EventBus {
     });
   }
 
+  /** Settles once every consumer created so far has read past the backlog it found at start. */
+  caughtUp(): Promise<void> {
+    return Promise.all(this.consumers.map((c) => c.caughtUp)).then(() => undefined);
+  }
+
   /** Stops every consumer (draining in-flight handlers), then closes the connections. */
   async close(): Promise<void> {
     await Promise.all(this.consumers.map((c) => c.stop()));

@@ -93,6 +93,17 @@ export const EventPayloads = {
     items: z.array(z.object({ item_id: id, from: z.number().int(), to: z.number().int() })),
     at: isoTime,
   }),
+  /**
+   * Items' stock after a write that changed it (an order, a cancel, a refill), from the same transaction.
+   * `version` counts the item's stock writes: a reader keeps, per item, the level of the highest version,
+   * so events applied twice or out of order never set an older level.
+   */
+  'stock.changed': z.object({
+    items: z
+      .array(z.object({ item_id: id, stock: z.number().int(), version: z.number().int().positive() }))
+      .min(1),
+    at: isoTime,
+  }),
 } as const;
 
 export type EventType = keyof typeof EventPayloads;
@@ -111,6 +122,7 @@ export const EVENT_STREAM: Record<EventType, StreamName> = {
   'delivery.simulate': STREAMS.simulateDelivery,
   'delivery.status_simulated': STREAMS.deliveryStatus,
   'menu.restocked': STREAMS.menu,
+  'stock.changed': STREAMS.menu,
 };
 
 export const SCHEMA_VERSION = 1;

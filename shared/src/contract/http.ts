@@ -89,6 +89,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'rate_limited',
   'not_ready',
+  'overloaded',
   'internal_error',
   'demo_load_running',
 ] as const;

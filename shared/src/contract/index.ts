@@ -11,3 +11,4 @@ export * from './events';
 export * from './http';
 export * from './ws';
 export * from './system';
+export * from './stock';

@@ -1,4 +1,4 @@
-/** Every Redis stream in the system (docs/contract.md), `menu-stream` among them for stock broadcasts. */
+/** Every Redis stream in the system (docs/contract.md), `menu-stream` among them for stock changes. */
 export const STREAMS = {
   orders: 'orders-stream',
   deliveries: 'deliveries-stream',
@@ -49,7 +49,7 @@ export const STREAM_TOPOLOGY: Record<
   [STREAMS.deliveries]: { producers: ['delivery'], groups: [GROUPS.orders, GROUPS.notifications] },
   [STREAMS.simulateDelivery]: { producers: ['delivery'], groups: [GROUPS.simulator] },
   [STREAMS.deliveryStatus]: { producers: ['simulator'], groups: [GROUPS.delivery] },
-  [STREAMS.menu]: { producers: ['orders'], groups: [] },
+  [STREAMS.menu]: { producers: ['orders'], groups: [GROUPS.notifications] },
   [STREAMS.deadLetters]: { producers: [...SERVICES], groups: [] },
 };
 

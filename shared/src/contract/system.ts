@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OrderStatus } from './statuses';
+import { WS_TOKEN_PROTOCOL_PREFIX } from './ws';
 
 /**
  * The gateway's two observability channels (docs/contract.md, WebSocket): the live system view, public and
@@ -7,6 +8,16 @@ import { OrderStatus } from './statuses';
  */
 export const WS_SYSTEM_PATH = '/ws/v1/system';
 export const WS_TRACE_PATH = '/ws/v1/order-trace/';
+/**
+ * The trace channel takes the tracking token as the tracking channel does, never in its URL: the client
+ * offers `pizza-trace.v1` and `token.<T>`, and the server selects `pizza-trace.v1`.
+ */
+export const WS_TRACE_PROTOCOL = 'pizza-trace.v1';
+
+/** The subprotocols a trace client offers: the trace protocol, and the token. */
+export function traceProtocols(token: string): string[] {
+  return [WS_TRACE_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`];
+}
 
 export const GroupView = z.object({
   group: z.string(),

@@ -45,6 +45,20 @@ export async function connectMongo(
   return { client, db: client.db(dbName), close: () => client.close() };
 }
 
+/** What runs once a session's current transaction has committed (see `onCommit`). */
+const commitHooks = new WeakMap<ClientSession, (() => void)[]>();
+
+/**
+ * Runs `hook` as soon as the transaction `inTransaction` is running in `session` commits, before
+ * `inTransaction` returns; never if it aborts, and a run that is retried forgets the hooks of the failed run.
+ * A hook must not throw. Outside `inTransaction` a hook never runs.
+ */
+export function onCommit(session: ClientSession, hook: () => void): void {
+  const hooks = commitHooks.get(session);
+  if (hooks) hooks.push(hook);
+  else commitHooks.set(session, [hook]);
+}
+
 const hasLabel = (error: unknown, label: string) => error instanceof MongoError && error.hasErrorLabel(label);
 const MAX_TIME_MS_EXPIRED = 50;
 
@@ -67,6 +81,7 @@ export async function inTransaction<T>(client: MongoClient, work: (session: Clie
   return client.withSession(async (session) => {
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(5 * 1.5 ** attempt, 500)));
+      commitHooks.delete(session);
       session.startTransaction(options);
       let result: T;
       try {
@@ -80,6 +95,8 @@ export async function inTransaction<T>(client: MongoClient, work: (session: Clie
       for (;;) {
         try {
           await session.commitTransaction();
+          for (const hook of commitHooks.get(session) ?? []) hook();
+          commitHooks.delete(session);
           return result;
         } catch (error) {
           const unknownResult = hasLabel(error, 'UnknownTransactionCommitResult') && (error as MongoError).code !== MAX_TIME_MS_EXPIRED;

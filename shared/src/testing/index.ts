@@ -22,7 +22,7 @@ export async function waitFor<T>(
   }
 }
 
-export { commandsDuring, dropExternalDbs, uniqueDbName } from './mongo';
+export { commandsDuring, countingClient, dropExternalDbs, uniqueDbName, unrelayedOutbox } from './mongo';
 export { TRACKING_SEQUENCE } from './tracking';
 export { deciderSpec, type Decider } from './decider-spec';
 export { metricIn, metricValue } from './metrics';

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
+import { createLogger } from '../logger';
+import { Outbox } from '../mongo/outbox';
 
 /**
  * A database name no other run uses (`<prefix>_<random>`): stacks that share one MongoDB through
@@ -25,11 +27,15 @@ export async function dropExternalDbs(...dbNames: string[]): Promise<void> {
   }
 }
 
-/**
- * The commands a client sends while `work` runs, by name (`find`, `update`, `commitTransaction`…), in order.
- * The client must be created with `monitorCommands: true`.
- */
+/** A client that reports the commands it sends, for `commandsDuring`. The caller closes it. */
+export function countingClient(url: string): Promise<MongoClient> {
+  return MongoClient.connect(url, { monitorCommands: true, serverSelectionTimeoutMS: 2_000 });
+}
+
+/** The commands a client (from `countingClient`) sends while `work` runs, by name (`find`, `update`…), in order. */
 export async function commandsDuring(client: MongoClient, work: () => Promise<unknown>): Promise<string[]> {
+  // Without it the client reports nothing, and any "no more than" expectation would pass untested.
+  if (!client.options.monitorCommands) throw new Error('commandsDuring needs a client from countingClient');
   const names: string[] = [];
   const record = (event: { commandName: string }) => names.push(event.commandName);
   client.on('commandStarted', record);
@@ -39,4 +45,18 @@ export async function commandsDuring(client: MongoClient, work: () => Promise<un
     client.off('commandStarted', record);
   }
   return names;
+}
+
+/** An outbox of a test's own in `db`, which no relay empties: what a use case wrote to it stays countable. */
+export function unrelayedOutbox(db: Db): { outbox: Outbox; count(): Promise<number> } {
+  const collection = 'unrelayed_test_outbox';
+  const logger = createLogger({ service: 'test', level: 'silent' });
+  const outbox = new Outbox({
+    db,
+    bus: { publishRaw: async () => [] },
+    logger,
+    name: 'unrelayed-test',
+    collection,
+  });
+  return { outbox, count: () => db.collection(collection).countDocuments() };
 }

@@ -38,3 +38,24 @@ export async function settle(
     },
   };
 }
+
+/**
+ * The invariants every settled run must show: each customer got an answer, every accepted order (and no
+ * other) was delivered exactly once with a sound timeline, stock is conserved and nothing was dead-lettered.
+ * A run whose stream entries may be gone (trimmed, or lost with Redis' data) counts deliveries in the
+ * collection only (`deliveryEvents: false`).
+ */
+export function expectIntact(
+  outcome: Awaited<ReturnType<typeof settle>>,
+  customers: Customers,
+  checks: { deliveryEvents?: boolean; deadLetters?: boolean } = {},
+): void {
+  expect(customers.counts.unresolved).toBe(0);
+  expect(outcome.stuck).toEqual([]);
+  expect(outcome.newOrders).toBe(customers.counts.accepted);
+  expect(outcome.deliveries.notOne).toEqual([]);
+  if (checks.deliveryEvents ?? true) expect(outcome.deliveries.eventsNotOne).toEqual([]);
+  expect(outcome.timelines).toEqual([]);
+  expect(outcome.drift).toEqual([]);
+  if (checks.deadLetters ?? true) expect(outcome.deadLetters).toBe(0);
+}

@@ -66,3 +66,23 @@ export async function startChaosStack(env: Record<string, string> = {}): Promise
     },
   };
 }
+
+/**
+ * A chaos stack on a Redis or MongoDB the case runs itself (to stop and start it): the launcher finds a server
+ * by its URL variable, set for the start only.
+ */
+export async function startChaosStackOn(
+  servers: { REDIS_URL?: string; MONGO_URL?: string },
+  env: Record<string, string> = {},
+): Promise<ChaosStack> {
+  const previous = Object.keys(servers).map((name) => [name, process.env[name]] as const);
+  Object.assign(process.env, servers);
+  try {
+    return await startChaosStack(env);
+  } finally {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}

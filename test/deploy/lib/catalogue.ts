@@ -145,6 +145,7 @@ export const APP_METRICS: Readonly<Record<string, MetricType>> = {
   bus_stream_length: 'gauge',
   orders_created_total: 'counter',
   orders_rejected_total: 'counter',
+  orders_shed_total: 'counter',
   outbox_oldest_unpublished_age_seconds: 'gauge',
   reconcile_redriven_total: 'counter',
   reconcile_stalled_seconds: 'histogram',

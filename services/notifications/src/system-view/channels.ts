@@ -7,11 +7,15 @@ import {
   WS_CLOSE_NOT_FOUND,
   WS_SYSTEM_PATH,
   WS_TRACE_PATH,
+  WS_TRACE_PROTOCOL,
   type Logger,
 } from '@pizza/shared';
+import { WS_STOCK_PATH } from '@pizza/shared/contract';
+import { StockChannel } from '../stock/stock-channel';
+import type { StockLevels } from '../stock/stock-levels';
 import type Redis from 'ioredis';
 import type { CachedOrder } from '../store/tracking-cache';
-import { parseTrackingUrl } from '../domain/tracking-url';
+import { parseTrackingUrl, tokenFromProtocols } from '../domain/tracking-url';
 import { SystemChannel } from './system-channel';
 import { TraceChannel } from './trace-channel';
 
@@ -22,22 +26,31 @@ export interface ObservabilityOptions {
   intervalMs: number;
   pingIntervalMs: number;
   maxBufferedBytes: number;
+  stockLevels: Pick<StockLevels, 'read'>;
+  stockIntervalMs: number;
 }
 
 /** Whether the path is one of these channels (the tracking gateway leaves such upgrades alone). */
 export function isObservabilityPath(url: string | undefined): boolean {
   const path = (url ?? '').split('?')[0]!;
-  return path === WS_SYSTEM_PATH || path.startsWith(WS_TRACE_PATH);
+  return path === WS_SYSTEM_PATH || path === WS_STOCK_PATH || path.startsWith(WS_TRACE_PATH);
 }
 
 /**
- * `/ws/v1/system` (public, read-only) and `/ws/v1/order-trace/{id}?token=T` (the order's tracking token,
- * checked as the tracking channel checks it) on the gateway's HTTP server. Clients send nothing; silent
+ * `/ws/v1/system` and `/ws/v1/stock` (public, read-only) and `/ws/v1/order-trace/{id}` (the order's tracking token offered as a
+ * `token.<T>` subprotocol, checked as the tracking channel checks it) on the gateway's HTTP server. Clients send nothing; silent
  * ones are dropped after a missed ping so that they do not keep the ticks running.
  */
 export class ObservabilityChannels {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024,
+    perMessageDeflate: false,
+    // Never the token protocol: the answer would carry the secret back.
+    handleProtocols: (offered) => (offered.has(WS_TRACE_PROTOCOL) ? WS_TRACE_PROTOCOL : false),
+  });
   readonly system: SystemChannel;
+  readonly stock: StockChannel;
   private readonly traces: TraceChannel;
   private readonly alive = new WeakSet<WebSocket>();
   private pinger: NodeJS.Timeout | undefined;
@@ -45,13 +58,14 @@ export class ObservabilityChannels {
   constructor(private readonly o: ObservabilityOptions) {
     this.system = new SystemChannel(o);
     this.traces = new TraceChannel(o);
+    this.stock = new StockChannel({ ...o, levels: o.stockLevels, intervalMs: o.stockIntervalMs });
   }
 
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (!isObservabilityPath(req.url)) return;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.connect(ws, req.url ?? '').catch((error: unknown) => {
+        this.connect(ws, req).catch((error: unknown) => {
           this.o.logger.error({ err: error }, 'observability connection failed');
           ws.close(1011, 'internal error');
         });
@@ -71,24 +85,29 @@ export class ObservabilityChannels {
 
   async stop(): Promise<void> {
     clearInterval(this.pinger);
-    await Promise.all([this.system.stop(), this.traces.stop()]);
+    await Promise.all([this.system.stop(), this.traces.stop(), this.stock.stop()]);
     for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private async connect(ws: WebSocket, url: string): Promise<void> {
+  private async connect(ws: WebSocket, req: IncomingMessage): Promise<void> {
+    const url = req.url ?? '';
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
     ws.on('error', (error) => this.o.logger.debug({ err: error }, 'websocket error'));
-    if (url.split('?')[0] === WS_SYSTEM_PATH) return this.system.add(ws);
-    const target = parseTrackingUrl(url, undefined, WS_TRACE_PATH);
-    const cached = target?.orderId ? await this.o.readCache(target.orderId) : undefined;
-    if (!target?.orderId || !cached || !trackingTokenMatches(target.token ?? '', cached.tokenHash)) {
+    const path = url.split('?')[0];
+    if (path === WS_SYSTEM_PATH) return this.system.add(ws);
+    if (path === WS_STOCK_PATH) return this.stock.add(ws);
+    // The subprotocol only: this channel never had links with the token in them.
+    const orderId = parseTrackingUrl(url, undefined, WS_TRACE_PATH)?.orderId;
+    const token = tokenFromProtocols(req.headers['sec-websocket-protocol']) ?? '';
+    const cached = orderId ? await this.o.readCache(orderId) : undefined;
+    if (!orderId || !cached || !trackingTokenMatches(token, cached.tokenHash)) {
       ws.send(
         JSON.stringify({ type: 'error', code: 'not_found', message: 'No such order, or a wrong token' }),
       );
       return ws.close(WS_CLOSE_NOT_FOUND, 'not found');
     }
-    this.traces.add(target.orderId, ws);
+    this.traces.add(orderId, ws);
   }
 }

@@ -4,7 +4,7 @@ import type { Logger } from '@pizza/shared';
 import { DeadLetterTally } from './dead-letter-tally';
 import { pruneStatusSets, readSystem } from './read-system';
 import { SnapshotBuilder } from './snapshot';
-import { Ticker } from './ticker';
+import { TickedBroadcast } from './broadcast';
 
 export interface ChannelOptions {
   redis: Redis;
@@ -21,43 +21,22 @@ const PRUNE_EVERY_TICKS = 60;
  * The live system view: ONE reading of Redis per tick, serialised once and sent as the same text to every
  * viewer. It ticks only while at least one viewer is connected: with none, it sends Redis nothing.
  */
-export class SystemChannel {
-  private readonly viewers = new Set<WebSocket>();
+export class SystemChannel extends TickedBroadcast {
   private readonly builder = new SnapshotBuilder();
   private readonly tally = new DeadLetterTally();
-  private readonly ticker: Ticker;
   private last: string | undefined;
   private ticks = 0;
 
   constructor(private readonly o: ChannelOptions) {
-    this.ticker = new Ticker(
-      o.intervalMs,
-      () => this.tick(),
-      (error) => o.logger.warn({ err: error }, 'system view tick failed'),
-    );
+    super(o.intervalMs, o.logger, 'system view');
   }
 
-  get viewerCount(): number {
-    return this.viewers.size;
-  }
-
-  add(ws: WebSocket): void {
-    this.viewers.add(ws);
-    ws.once('close', () => {
-      this.viewers.delete(ws);
-      if (this.viewers.size === 0) this.ticker.stop();
-    });
+  protected welcome(ws: WebSocket): void {
     // The last snapshot at once (it is at most a tick old while ticking), the next on the tick.
     if (this.last && this.ticker.started) ws.send(this.last);
-    this.ticker.start();
   }
 
-  async stop(): Promise<void> {
-    this.ticker.stop();
-    await this.ticker.idle();
-  }
-
-  private async tick(): Promise<void> {
+  protected async tick(): Promise<void> {
     const reading = await readSystem(this.o.redis);
     const dead = reading.streams.find((s) => s.stream === 'dead-letters');
     await this.tally.update(this.o.redis, dead?.length ?? 0, dead?.lastId ?? '0-0');

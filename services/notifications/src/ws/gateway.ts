@@ -33,6 +33,11 @@ export interface GatewayOptions {
   clientTimeoutMs: number;
   maxBufferedBytes: number;
   graceMs: number;
+  /**
+   * Settles once the gateway's consumers have read the backlog they found at start. The grace for an
+   * unknown order starts only then: a gateway just (re)started has not seen what is still in its streams.
+   */
+  caughtUp?: () => Promise<void>;
   /** Who may name the client in X-Forwarded-For (TRUST_PROXY), for the per-client cap. */
   trustProxy: TrustProxy;
   maxConnections: number;
@@ -43,6 +48,8 @@ export interface GatewayOptions {
 const CLOSE_GRACE_MS = 1_000;
 /** Orders re-read per round trip on a resync. */
 const RESYNC_BATCH = 500;
+/** While the gateway catches up, a waiting client's order is looked up again at least this often. */
+const CATCH_UP_RECHECK_MS = 1_000;
 
 /**
  * How often silent clients are looked for: a 20th of the timeout (3 s of 60 s), so a client is dropped at most
@@ -210,9 +217,17 @@ export class TrackingGateway {
     await this.authorize(client, target.token);
   }
 
-  /** Sends the cached state if the token matches; an order not cached yet gets a grace period to appear. */
+  /**
+   * Sends the cached state if the token matches. An order not cached yet gets a grace period to appear,
+   * counted from when the gateway has caught up with its streams, so that 4404 means unknown, not "not read yet".
+   */
   private async authorize(client: TrackedClient, token: string): Promise<void> {
-    const deadline = Date.now() + this.o.graceMs;
+    let caughtUp = false;
+    void (this.o.caughtUp?.() ?? Promise.resolve()).then(() => {
+      caughtUp = true;
+      client.wake();
+    });
+    let deadline = Number.POSITIVE_INFINITY;
     for (;;) {
       const cached = await this.o.readCache(client.orderId);
       if (client.closed) return;
@@ -221,9 +236,10 @@ export class TrackingGateway {
         if (!trackingTokenMatches(token, cached.tokenHash)) return client.rejectNotFound();
         return client.authorize(cached.state);
       }
+      if (caughtUp && deadline === Number.POSITIVE_INFINITY) deadline = Date.now() + this.o.graceMs;
       const left = deadline - Date.now();
       if (left <= 0) return client.rejectNotFound();
-      await client.waitForState(left);
+      await client.waitForState(Math.min(left, CATCH_UP_RECHECK_MS));
       if (this.stopping) return client.goAway();
     }
   }

@@ -6,6 +6,7 @@ import { restock } from '../store/menu';
 import { findOrders, saveOrders } from '../store/orders';
 import type { OrdersContext } from './context';
 import { envelopesOf } from './envelopes';
+import { stockChanged } from './stock-events';
 import { authorize } from './read-order';
 
 /** Who asks: another service's event, or the customer holding the order's token. */
@@ -71,8 +72,8 @@ async function applyChanges(
     return { kind: 'changed', order: changed, events };
   });
   await saveOrders(ctx.c, session, loaded, current);
-  await restock(ctx.c, session, decided.flatMap(stockGivenBack));
-  await ctx.outbox.add(session, envelopes);
+  const restocked = await restock(ctx.c, session, decided.flatMap(stockGivenBack));
+  await ctx.outbox.add(session, [...envelopes, ...stockChanged(restocked, { source: ctx.source, now })]);
   return decided;
 }
 

@@ -12,6 +12,7 @@ import { pricedItems, readItems, shortLines, StockChangedError, takeStock } from
 import { saveOrder } from '../store/orders';
 import type { OrdersContext } from './context';
 import { envelopesOf } from './envelopes';
+import { stockChanged } from './stock-events';
 import { StockTurns } from './stock-turns';
 import { idempotencyRecord, replayOrder, type KeyedRequest } from './replay-order';
 
@@ -110,7 +111,10 @@ async function placeOnce(
           const created = isRejection(events) ? null : evolveAll(initialState(), events);
           if (isRejection(events) || !created) throw new Error(`order ${orderId} cannot be placed twice`);
           await saveOrder(ctx.c, session, null, created);
-          await ctx.outbox.add(session, envelopesOf(events, { source: ctx.source, now, orderId }));
+          await ctx.outbox.add(session, [
+            ...envelopesOf(events, { source: ctx.source, now, orderId }),
+            ...stockChanged([...items.values()], { source: ctx.source, now, correlationId: orderId }),
+          ]);
           return created;
         }),
     );

@@ -54,7 +54,7 @@ export function adminOpsRoutes(options: { redis: Redis; adminToken: string; logg
     if (loading) throw new ConflictError('demo_load_running', 'A demo load is already running');
     // This process's own public API, as any client would use it.
     const baseUrl = `http://127.0.0.1:${req.socket.localPort}`;
-    loading = runDemoLoad(baseUrl, body.data)
+    loading = runDemoLoad(baseUrl, body.data, { adminToken: options.adminToken })
       .then((result) => options.logger.info({ ...result }, 'demo load finished'))
       .catch((error: unknown) => options.logger.warn({ err: error }, 'demo load failed'))
       .finally(() => (loading = undefined));

@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type Redis from 'ioredis';
 import { z } from 'zod';
 import { countDeadLetters, listDeadLetters, ValidationError, zodDetails } from '@pizza/shared';
@@ -8,11 +8,16 @@ import { UnauthorizedError } from '../errors';
 
 const Query = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
-/** `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. */
+/** Whether the request carries `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. */
+export function isAdminRequest(req: Request, adminToken: string): boolean {
+  const match = /^Bearer (.+)$/.exec(req.get('Authorization') ?? '');
+  return match !== null && secretEquals(match[1]!, adminToken);
+}
+
+/** Admin only: anything else is 401. */
 export function requireAdmin(adminToken: string): RequestHandler {
   return (req, _res, next) => {
-    const match = /^Bearer (.+)$/.exec(req.get('Authorization') ?? '');
-    if (!match || !secretEquals(match[1]!, adminToken)) throw new UnauthorizedError();
+    if (!isAdminRequest(req, adminToken)) throw new UnauthorizedError();
     next();
   };
 }

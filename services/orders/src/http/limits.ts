@@ -2,6 +2,9 @@ import type { RequestHandler } from 'express';
 import type Redis from 'ioredis';
 import { z } from 'zod';
 import { redisRateLimit, type Logger } from '@pizza/shared';
+import { DEMO_LOAD_MAX_PER_SECOND } from '@pizza/shared/contract';
+import { isAdminRequest } from './admin';
+import { admission, type AdmissionConfig } from './admission';
 
 const int = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
 
@@ -18,15 +21,33 @@ export const RateLimitEnv = z.object({
 export type RateLimitConfig = z.infer<typeof RateLimitEnv>;
 
 export interface OrderLimits {
+  /** Admission control: sheds order placements past the in-flight or backlog bound. */
+  admission: RequestHandler;
   placement: RequestHandler;
   tokenFailures: RequestHandler;
   adminFailures: RequestHandler;
 }
 
-export function orderLimits(config: RateLimitConfig, deps: { redis: Redis; logger: Logger }): OrderLimits {
+/**
+ * Order placements carrying the admin token (the demo load, from the system page or `npm run demo:load`) are
+ * not one customer: they are held to the demo's own bound (its highest rate over the window) instead of the
+ * per-client limit, which they would exhaust in a second. A wrong token is an ordinary client.
+ */
+export function orderLimits(
+  config: RateLimitConfig & AdmissionConfig,
+  deps: { redis: Redis; logger: Logger; adminToken: string },
+): OrderLimits {
   const windowMs = config.RATE_LIMIT_WINDOW_MS;
+  const perClient = redisRateLimit({ ...deps, name: 'orders', limit: config.RATE_LIMIT_ORDERS, windowMs });
+  const demo = redisRateLimit({
+    ...deps,
+    name: 'demo-orders',
+    limit: Math.ceil((DEMO_LOAD_MAX_PER_SECOND * windowMs) / 1000),
+    windowMs,
+  });
   return {
-    placement: redisRateLimit({ ...deps, name: 'orders', limit: config.RATE_LIMIT_ORDERS, windowMs }),
+    admission: admission(config, deps),
+    placement: (req, res, next) => (isAdminRequest(req, deps.adminToken) ? demo : perClient)(req, res, next),
     tokenFailures: redisRateLimit({
       ...deps,
       name: 'token-failures',

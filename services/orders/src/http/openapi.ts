@@ -83,6 +83,12 @@ export function openApiDocument(): JsonSchema {
             415: error('`unsupported_media_type`: the body is not JSON'),
             422: error('`idempotency_key_reused`: the key came with another body'),
             429: rateLimited('orders (RATE_LIMIT_ORDERS per RATE_LIMIT_WINDOW_MS)'),
+            503: {
+              description:
+                '`overloaded`: past ORDERS_MAX_IN_FLIGHT or ORDERS_MAX_BACKLOG; nothing was read or written, retry after Retry-After',
+              headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+              ...json('ErrorBody'),
+            },
           },
         },
       },

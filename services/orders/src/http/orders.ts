@@ -45,7 +45,7 @@ function countRefusal(ctx: OrdersContext): (error: unknown) => never {
 export function ordersRoutes(ctx: OrdersContext, limits: OrderLimits): Router {
   const router = Router();
 
-  router.post('/orders', limits.placement, ...jsonBody(), async (req, res) => {
+  router.post('/orders', limits.admission, limits.placement, ...jsonBody(), async (req, res) => {
     const key = IdempotencyKey.safeParse(req.get('Idempotency-Key'));
     if (!key.success) {
       ctx.metrics.rejected.inc({ reason: 'validation' });

@@ -1,15 +1,16 @@
 import { inTransaction, newEvent, type MongoHandle, type Outbox } from '@pizza/shared';
 import { collections } from '../store/collections';
-import { raiseStock, stockLevels } from '../store/menu';
+import { stockChanged } from '../application/stock-events';
+import { raiseStock, readStock, stockLevels } from '../store/menu';
 import { planRefill, type RefillChange } from './plan';
 
-/** The `source` of `menu.restocked`: the order service owns the menu and its stock. */
+/** The `source` of `menu.restocked` and `stock.changed`: the order service owns the menu and its stock. */
 export const REFILL_SOURCE = 'orders';
 
 export interface RefillDeps {
   client: MongoHandle['client'];
   db: MongoHandle['db'];
-  /** The `menu.restocked` event is written here, in the refill's transaction. */
+  /** The `menu.restocked` and `stock.changed` events are written here, in the refill's transaction. */
   outbox: Pick<Outbox, 'add'>;
   now?: Date;
 }
@@ -45,7 +46,12 @@ export async function refillStock({
       { items: changes, at: now.toISOString() },
       { source: REFILL_SOURCE, now },
     );
-    await outbox.add(session, [event]);
+    const levels = await readStock(
+      c,
+      session,
+      changes.map((change) => change.item_id),
+    );
+    await outbox.add(session, [event, ...stockChanged(levels, { source: REFILL_SOURCE, now })]);
     return { changes, eventId: event.event_id };
   });
 }

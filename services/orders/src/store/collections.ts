@@ -15,6 +15,8 @@ export interface MenuDoc {
   category: 'pizza' | 'drink';
   stock: number;
   target_stock: number;
+  /** Counts the writes to `stock` (absent before the first): orders the `stock.changed` events. */
+  stock_version?: number;
 }
 
 export interface IdempotencyRecord {

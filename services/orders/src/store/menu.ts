@@ -26,7 +26,7 @@ export async function listMenu(c: Collections): Promise<MenuItem[]> {
 }
 
 /** An item as an order needs it: what it is called, what it costs, how many are left. */
-export type StockedItem = Pick<MenuDoc, '_id' | 'name' | 'price' | 'stock'>;
+export type StockedItem = Pick<MenuDoc, '_id' | 'name' | 'price' | 'stock' | 'stock_version'>;
 
 /** Every item the lines name that the menu has, by id, in one read (inside the transaction when given one). */
 export async function readItems(
@@ -37,7 +37,7 @@ export async function readItems(
   const docs = await c.menu
     .find(
       { _id: { $in: lines.map((l) => l.item_id) } },
-      { ...(session ? { session } : {}), projection: { name: 1, price: 1, stock: 1 } },
+      { ...(session ? { session } : {}), projection: { name: 1, price: 1, stock: 1, stock_version: 1 } },
     )
     .toArray();
   return new Map(docs.map((d) => [d._id, d]));
@@ -65,7 +65,7 @@ export async function takeStock(
     lines.map((l) => ({
       updateOne: {
         filter: { _id: l.item_id, stock: { $gte: l.quantity } },
-        update: { $inc: { stock: -l.quantity } },
+        update: { $inc: { stock: -l.quantity, stock_version: 1 } },
       },
     })),
     { session, ordered: false },
@@ -89,19 +89,34 @@ export function pricedItems(items: ReadonlyMap<string, StockedItem>): Map<string
   return new Map([...items.values()].map((i) => [i._id, { id: i._id, name: i.name, price: i.price }]));
 }
 
-/** Gives back the quantities of a cancelled order. */
+/** An item's stock after a write, as the `stock.changed` event carries it. */
+export type StockAfterWrite = Pick<MenuDoc, '_id' | 'stock' | 'stock_version'>;
+
+/** Gives back the quantities of a cancelled order; returns the items' stock after it. */
 export async function restock(
   c: Collections,
   session: ClientSession,
   lines: readonly RequestedLine[],
-): Promise<void> {
-  if (lines.length === 0) return;
+): Promise<StockAfterWrite[]> {
+  if (lines.length === 0) return [];
   await c.menu.bulkWrite(
     lines.map((l) => ({
-      updateOne: { filter: { _id: l.item_id }, update: { $inc: { stock: l.quantity } } },
+      updateOne: { filter: { _id: l.item_id }, update: { $inc: { stock: l.quantity, stock_version: 1 } } },
     })),
     { session, ordered: true },
   );
+  return readStock(c, session, lines.map((l) => l.item_id));
+}
+
+/** The items' stock as this transaction sees it (after its own writes). */
+export async function readStock(
+  c: Collections,
+  session: ClientSession,
+  itemIds: readonly string[],
+): Promise<StockAfterWrite[]> {
+  return c.menu
+    .find({ _id: { $in: [...new Set(itemIds)] } }, { session, projection: { stock: 1, stock_version: 1 } })
+    .toArray();
 }
 
 /** Every item's stock and target, for the stock refill (items whose numbers are not integers are left out). */
@@ -124,7 +139,7 @@ export async function raiseStock(
 ): Promise<number | undefined> {
   const before = await c.menu.findOneAndUpdate(
     { _id: itemId, stock: { $lt: to } },
-    { $set: { stock: to } },
+    { $set: { stock: to }, $inc: { stock_version: 1 } },
     { session, returnDocument: 'before', projection: { stock: 1 } },
   );
   return before?.stock;

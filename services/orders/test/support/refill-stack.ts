@@ -46,6 +46,13 @@ export function useRefillStack() {
     await s.mongo?.stop();
     await s.redis?.stop();
   });
+  async function menuEvents<T extends 'menu.restocked' | 'stock.changed'>(type: T): Promise<Envelope<T>[]> {
+    const entries = await s.client!.xrange(STREAMS.menu, '-', '+');
+    return entries.flatMap(([, list]) => {
+      const decoded = fromStreamFields(fieldsFromList(list));
+      return decoded.ok && decoded.event.event_type === type ? [decoded.event as Envelope<T>] : [];
+    });
+  }
   return {
     dbName,
     get redis() {
@@ -64,12 +71,12 @@ export function useRefillStack() {
       return { REDIS_URL: s.redis!.url, MONGO_URL: s.mongo!.url, MONGO_DB: dbName };
     },
     /** The `menu.restocked` events on `menu-stream`, oldest first. */
-    async restockedEvents(): Promise<Envelope<'menu.restocked'>[]> {
-      const entries = await s.client!.xrange(STREAMS.menu, '-', '+');
-      return entries.flatMap(([, list]) => {
-        const decoded = fromStreamFields(fieldsFromList(list));
-        return decoded.ok && decoded.event.event_type === 'menu.restocked' ? [decoded.event] : [];
-      });
+    restockedEvents(): Promise<Envelope<'menu.restocked'>[]> {
+      return menuEvents('menu.restocked');
+    },
+    /** The `stock.changed` events on `menu-stream`, oldest first. */
+    stockEvents(): Promise<Envelope<'stock.changed'>[]> {
+      return menuEvents('stock.changed');
     },
   };
 }

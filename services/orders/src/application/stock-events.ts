@@ -1,0 +1,22 @@
+import { newEvent, type Envelope } from '@pizza/shared';
+import type { StockAfterWrite } from '../store/menu';
+
+/**
+ * The `stock.changed` event of a transaction that wrote stock: each item's level and version as the same
+ * transaction left them, so a reader never sees a level the database did not commit. None for no items.
+ */
+export function stockChanged(
+  items: readonly StockAfterWrite[],
+  origin: { source: string; now: Date; correlationId?: string },
+): Envelope<'stock.changed'>[] {
+  if (items.length === 0) return [];
+  const levels = [...items]
+    .sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+    .map((item) => ({
+      item_id: item._id,
+      // As the menu shows it; a version is there after any write, the fallback only guards odd documents.
+      stock: Math.max(0, item.stock),
+      version: Math.max(1, item.stock_version ?? 1),
+    }));
+  return [newEvent('stock.changed', { items: levels, at: origin.now.toISOString() }, origin)];
+}
