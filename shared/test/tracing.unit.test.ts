@@ -18,6 +18,7 @@ import {
   inBatchSpan,
   inConsumerSpan,
   inPushSpan,
+  inTraceOf,
   setTracingEnabled,
   withProducerSpans,
   type ConsumedEntry,
@@ -134,6 +135,25 @@ describe('with tracing on', () => {
     // the one logger of every service has this mixin
     const real = createLogger({ service: 'x' }) as unknown as Record<symbol, unknown>;
     expect(real[pino.symbols.mixinSym]).toBe(activeTraceFields);
+  });
+
+  test("a line logged after a consumer span ended, in that span's context, carries its ids", async () => {
+    const lines: string[] = [];
+    const logger = pino(
+      { mixin: activeTraceFields },
+      new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }),
+    );
+    const traceparent = await inConsumerSpan(
+      consumed({ ...simulate(), traceparent: TRACEPARENT }),
+      async (tp) => tp,
+    );
+    logger.warn('outside');
+    inTraceOf(traceparent, () => logger.warn('handler failed'));
+    expect(JSON.parse(lines[0] ?? '{}')).not.toHaveProperty('trace_id');
+    expect(JSON.parse(lines[1] ?? '{}')).toMatchObject({
+      trace_id: traceOf(TRACEPARENT),
+      span_id: spanOf(traceparent),
+    });
   });
 
   test("a batch span links to every entry; each entry's events continue that entry's trace", async () => {

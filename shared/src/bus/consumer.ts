@@ -5,7 +5,7 @@ import { fieldsFromList, fieldsToList, fromStreamFields, type StreamFields } fro
 import { AppError, errorMessage } from '../errors';
 import { isInfraFailure } from '../infra-failure';
 import type { Logger } from '../logger';
-import { inBatchSpan, inConsumerSpan, type ConsumedEntry } from '../tracing';
+import { inBatchSpan, inConsumerSpan, inTraceOf, type ConsumedEntry } from '../tracing';
 import { deadLetterFields, replayedForAnotherGroup } from './dead-letters';
 import { backoffMs, LoopHealth, sleep } from './loop-health';
 import type { BusMetrics } from './metrics';
@@ -232,7 +232,9 @@ export class StreamConsumer {
         }
         if (!this.running) break;
         // Until caught up, reads do not wait for new entries: an empty stream is caught up at once.
-        const block = this.isCaughtUp ? Math.max(1, Math.min(this.o.blockMs, this.nextClaimAt - Date.now())) : 1;
+        const block = this.isCaughtUp
+          ? Math.max(1, Math.min(this.o.blockMs, this.nextClaimAt - Date.now()))
+          : 1;
         const entries = await this.readNew(block);
         this.health.succeeded();
         await this.process(entries);
@@ -523,12 +525,17 @@ export class StreamConsumer {
       this.deps.metrics.failed.inc(labels);
       if (isInfraFailure(error)) return 'pending'; // stopping mid-outage: the next owner retries it
       const retryable = !(error instanceof AppError) || error.retryable;
-      if (!retryable || entry.attempt >= this.o.maxRetries) {
-        ctx.logger.error({ err: error, attempt: entry.attempt }, 'handler failed for good; dead-lettering');
-        return this.deadLetter(entry, event.event_type, errorMessage(error));
-      }
-      ctx.logger.warn({ err: error, attempt: entry.attempt }, 'handler failed; left pending for retry');
-      return 'pending';
+      const forGood = !retryable || entry.attempt >= this.o.maxRetries;
+      // In the ended consumer span's context, so that the line leads to the trace.
+      inTraceOf(ctx.traceparent, () =>
+        forGood
+          ? ctx.logger.error(
+              { err: error, attempt: entry.attempt },
+              'handler failed for good; dead-lettering',
+            )
+          : ctx.logger.warn({ err: error, attempt: entry.attempt }, 'handler failed; left pending for retry'),
+      );
+      return forGood ? this.deadLetter(entry, event.event_type, errorMessage(error)) : 'pending';
     }
   }
 

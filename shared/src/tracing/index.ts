@@ -5,6 +5,7 @@ export {
   inBatchSpan,
   inConsumerSpan,
   inPushSpan,
+  inTraceOf,
   tracingEnabled,
   withProducerSpans,
   type ConsumedEntry,

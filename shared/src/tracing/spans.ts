@@ -48,6 +48,15 @@ export function activeTraceFields(): { trace_id?: string; span_id?: string } {
   return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
 }
 
+/**
+ * Runs `run` in the context `traceparent` names, even when that span has ended: what it logs carries the
+ * span's ids (a handler's failure is logged after its consumer span closed).
+ */
+export function inTraceOf<T>(traceparent: string | undefined, run: () => T): T {
+  if (!enabled || !traceparent) return run();
+  return context.with(contextOf(traceparent), run);
+}
+
 /** The traceparent of the active span (a handler passes it on where an event is not the carrier). */
 export function activeTraceparent(): string | undefined {
   return enabled ? traceparentOf(context.active()) : undefined;
