@@ -8,6 +8,7 @@ import { StockLevels } from './stock/stock-levels';
 import { FanoutSubscriber } from './store/fanout';
 import { TrackingCache } from './store/tracking-cache';
 import { ObservabilityChannels } from './system-view/channels';
+import { ConnectionCaps } from './ws/connection-caps';
 import { TrackingGateway } from './ws/gateway';
 
 /**
@@ -23,6 +24,11 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
       const metrics = gatewayMetrics();
       const cache = new TrackingCache(bus.redis);
       const stock = new StockLevels(bus.redis);
+      // One count of sockets for every channel of this process.
+      const caps = new ConnectionCaps({
+        total: config.WS_MAX_CONNECTIONS,
+        perClient: config.WS_MAX_CONNECTIONS_PER_CLIENT,
+      });
       const gateway = new TrackingGateway({
         readCache: (orderId) => cache.read(orderId),
         readCaches: (orderIds) => cache.readMany(orderIds),
@@ -34,8 +40,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         graceMs: config.WS_UNKNOWN_ORDER_GRACE_MS,
         caughtUp: () => bus.caughtUp(),
         trustProxy,
-        maxConnections: config.WS_MAX_CONNECTIONS,
-        maxConnectionsPerClient: config.WS_MAX_CONNECTIONS_PER_CLIENT,
+        caps,
       });
       const fanout = new FanoutSubscriber({
         redisUrl: config.REDIS_URL,
@@ -54,6 +59,9 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
         stockLevels: stock,
         stockIntervalMs: config.WS_STOCK_INTERVAL_MS,
+        caps,
+        trustProxy,
+        metrics,
       });
       // Subscribed before any client can connect or any event is applied.
       await fanout.start();

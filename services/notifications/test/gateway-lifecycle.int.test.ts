@@ -4,6 +4,7 @@ import { parseTrustProxy, type Logger } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
 import { gatewayMetrics } from '../src/metrics';
 import type { CachedOrder } from '../src/store/tracking-cache';
+import { ConnectionCaps } from '../src/ws/connection-caps';
 import { sweepIntervalMs, TrackingGateway, type GatewayOptions } from '../src/ws/gateway';
 import { orderEvents, publish, sha256, trackingState, useGatewayHarness, Watcher } from './helpers';
 
@@ -28,8 +29,7 @@ async function standalone(options: Partial<GatewayOptions>) {
     maxBufferedBytes: 1024 * 1024,
     graceMs: 10_000,
     trustProxy: parseTrustProxy('loopback'),
-    maxConnections: 10_000,
-    maxConnectionsPerClient: 10_000,
+    caps: new ConnectionCaps({ total: 10_000, perClient: 10_000 }),
     ...options,
   });
   const server: Server = createServer();

@@ -4,6 +4,8 @@ import {
   WS_CLOSE_NOT_FOUND,
   WS_CLOSE_TOO_MANY_CONNECTIONS,
   WS_CLOSE_TRY_AGAIN_LATER,
+  WS_STOCK_PATH,
+  WS_SYSTEM_PATH,
   WS_TRACKING_PROTOCOL,
 } from '@pizza/shared/contract';
 import { metricValue } from '@pizza/shared/testing';
@@ -70,5 +72,32 @@ describe('connection caps', () => {
     const open = ['a', 'b', 'c', 'd'].map((_, i) => track(port, o.orderId, o.token, `198.51.100.${i + 1}`));
     await Promise.all(open.map((w) => w.waitForSequence(1)));
     expect(await track(port, o.orderId, o.token, '198.51.100.9').closed).toBe(WS_CLOSE_TRY_AGAIN_LATER);
+  });
+
+  test('the system view, stock and trace channels count against the same caps as tracking', async () => {
+    const { port } = await h.gateway({ WS_MAX_CONNECTIONS_PER_CLIENT: '2', WS_MAX_CONNECTIONS: '100' });
+    const o = orderEvents();
+    await publish(h.redis, o.created());
+    /** A socket on a public channel (its messages are not tracking ones): opened, and its close code. */
+    const from = (path: string, client: string) => {
+      const ws = h.track(
+        new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers: { 'x-forwarded-for': client } }),
+      );
+      return {
+        ws,
+        opened: new Promise<void>((resolve) => ws.once('open', () => resolve())),
+        closed: new Promise<number>((resolve) => ws.once('close', (code) => resolve(code))),
+      };
+    };
+    // Public channels alone: an address cannot hold more than its share of sockets.
+    const held = [from(WS_SYSTEM_PATH, '203.0.113.7'), from(WS_STOCK_PATH, '203.0.113.7')];
+    await Promise.all(held.map((w) => w.opened));
+    expect(await from(WS_STOCK_PATH, '203.0.113.7').closed).toBe(WS_CLOSE_TOO_MANY_CONNECTIONS);
+    expect(await from(WS_SYSTEM_PATH, '203.0.113.7').closed).toBe(WS_CLOSE_TOO_MANY_CONNECTIONS);
+    // And they use up the same count a tracker of that address draws on.
+    expect(await track(port, o.orderId, o.token, '203.0.113.7').closed).toBe(WS_CLOSE_TOO_MANY_CONNECTIONS);
+    held[0]!.ws.close();
+    await held[0]!.closed;
+    expect(await track(port, o.orderId, o.token, '203.0.113.7').waitForSequence(1)).toEqual(['created/null']);
   });
 });

@@ -3,12 +3,14 @@ import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import {
+  clientAddress,
   trackingTokenMatches,
   WS_CLOSE_NOT_FOUND,
   WS_SYSTEM_PATH,
   WS_TRACE_PATH,
   WS_TRACE_PROTOCOL,
   type Logger,
+  type TrustProxy,
 } from '@pizza/shared';
 import { WS_STOCK_PATH } from '@pizza/shared/contract';
 import { StockChannel } from '../stock/stock-channel';
@@ -16,6 +18,8 @@ import type { StockLevels } from '../stock/stock-levels';
 import type Redis from 'ioredis';
 import type { CachedOrder } from '../store/tracking-cache';
 import { parseTrackingUrl, tokenFromProtocols } from '../domain/tracking-url';
+import type { GatewayMetrics } from '../metrics';
+import type { ConnectionCaps } from '../ws/connection-caps';
 import { SystemChannel } from './system-channel';
 import { TraceChannel } from './trace-channel';
 
@@ -28,6 +32,10 @@ export interface ObservabilityOptions {
   maxBufferedBytes: number;
   stockLevels: Pick<StockLevels, 'read'>;
   stockIntervalMs: number;
+  /** The tracking gateway's caps: these sockets count against the same per-client and total bounds. */
+  caps: ConnectionCaps;
+  trustProxy: TrustProxy;
+  metrics: Pick<GatewayMetrics, 'refused'>;
 }
 
 /** Whether the path is one of these channels (the tracking gateway leaves such upgrades alone). */
@@ -64,7 +72,9 @@ export class ObservabilityChannels {
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (!isObservabilityPath(req.url)) return;
+      const address = clientAddress(req, this.o.trustProxy);
       this.wss.handleUpgrade(req, socket, head, (ws) => {
+        if (!this.o.caps.admit(ws, address, (cap) => this.o.metrics.refused.inc({ reason: cap }))) return;
         this.connect(ws, req).catch((error: unknown) => {
           this.o.logger.error({ err: error }, 'observability connection failed');
           ws.close(1011, 'internal error');

@@ -9,17 +9,13 @@ import {
   type Logger,
   type TrustProxy,
 } from '@pizza/shared';
-import {
-  WS_CLOSE_TOO_MANY_CONNECTIONS,
-  WS_CLOSE_TRY_AGAIN_LATER,
-  WS_TRACKING_PROTOCOL,
-} from '@pizza/shared/contract';
+import { WS_TRACKING_PROTOCOL } from '@pizza/shared/contract';
 import type { TrackingState } from '../domain/tracking';
 import { parseTrackingUrl, type TrackingTarget } from '../domain/tracking-url';
 import { isObservabilityPath } from '../system-view/channels';
 import type { GatewayMetrics } from '../metrics';
 import type { CachedOrder } from '../store/tracking-cache';
-import { ConnectionCaps, type FullCap } from './connection-caps';
+import type { ConnectionCaps } from './connection-caps';
 import { ClientRegistry } from './registry';
 import { TrackedClient } from './tracked-client';
 
@@ -40,8 +36,8 @@ export interface GatewayOptions {
   caughtUp?: () => Promise<void>;
   /** Who may name the client in X-Forwarded-For (TRUST_PROXY), for the per-client cap. */
   trustProxy: TrustProxy;
-  maxConnections: number;
-  maxConnectionsPerClient: number;
+  /** Shared with the gateway's other channels: the caps count every socket of the process. */
+  caps: ConnectionCaps;
 }
 
 /** Time given to clients to complete the closing handshake on shutdown before they are cut. */
@@ -59,11 +55,6 @@ export function sweepIntervalMs(o: { pingIntervalMs: number; clientTimeoutMs: nu
   return Math.max(1, Math.min(o.pingIntervalMs, Math.ceil(o.clientTimeoutMs / 20)));
 }
 
-const REFUSALS: Record<FullCap, [code: number, reason: string]> = {
-  per_client: [WS_CLOSE_TOO_MANY_CONNECTIONS, 'too many connections from this address'],
-  total: [WS_CLOSE_TRY_AGAIN_LATER, 'too many connections, try again later'],
-};
-
 /**
  * `/ws/v1/order-tracking/{order_id}` on the service's HTTP server, the token offered as a subprotocol (or
  * `?token=T`): checks the token against the cache, sends the cached state at once, then every change this
@@ -79,7 +70,6 @@ export class TrackingGateway {
     handleProtocols: (offered) => (offered.has(WS_TRACKING_PROTOCOL) ? WS_TRACKING_PROTOCOL : false),
   });
   private readonly clients = new ClientRegistry();
-  private readonly caps: ConnectionCaps;
   private heartbeat: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -87,9 +77,7 @@ export class TrackingGateway {
   private resyncing: Promise<void> | undefined;
   private resyncAgain = false;
 
-  constructor(private readonly o: GatewayOptions) {
-    this.caps = new ConnectionCaps({ total: o.maxConnections, perClient: o.maxConnectionsPerClient });
-  }
+  constructor(private readonly o: GatewayOptions) {}
 
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -184,14 +172,7 @@ export class TrackingGateway {
     }
     const address = clientAddress(req, this.o.trustProxy);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      // Refused after the handshake, so that a browser sees the close code rather than a failed connect.
-      const full = this.caps.take(address);
-      if (full) {
-        this.o.metrics.refused.inc({ reason: full });
-        ws.close(...REFUSALS[full]);
-        return;
-      }
-      ws.once('close', () => this.caps.release(address));
+      if (!this.o.caps.admit(ws, address, (cap) => this.o.metrics.refused.inc({ reason: cap }))) return;
       this.connect(ws, target).catch((error: unknown) => {
         this.o.logger.error({ err: error }, 'tracking connection failed');
         ws.close(1011, 'internal error');
