@@ -4,6 +4,7 @@ import { waitFor } from '@pizza/shared/testing';
 import { call, orderRequest, type ErrorReply, type OrderBody } from './support/http';
 import { useProcessInfra } from './support/process';
 import { eventsOn, menuItem, stockOf } from './support/stack';
+import { BACKLOG_READ_INTERVAL_MS } from '../src/http/admission';
 import { collections } from '../src/store/collections';
 
 /** Admission control on the real process: fast 503s past a bound, and every accepted order kept. */
@@ -107,5 +108,24 @@ test('past ORDERS_MAX_BACKLOG unread by a group, new orders are shed until the g
   const ids = (read?.[0]?.[1] ?? []).map(([id]) => id);
   if (ids.length > 0) await infra.redis.xack(STREAMS.orders, GROUPS.delivery, ...ids);
   await placeUntil(201, 'an order accepted once the backlog is read');
+  await expectAllKept(item, accepted);
+}, 120_000);
+
+test('a lagging notifications group does not shed orders: the gateway only shows progress', async () => {
+  const item = `view-${randomUUID().slice(0, 8)}`;
+  await collections(infra.db).menu.insertOne(menuItem(item, STOCK));
+  // Only the gateway's group, which reads nothing (it is down); no group that moves orders on lags.
+  await infra.redis.del(...Object.values(STREAMS));
+  await infra.redis.xgroup('CREATE', STREAMS.orders, GROUPS.notifications, '$', 'MKSTREAM');
+  const { url } = await infra.launch({ ORDERS_MAX_BACKLOG: '3' });
+  const accepted: string[] = [];
+  // Orders keep coming for several backlog reads, each of which sees the gateway's group further behind.
+  const until = Date.now() + 4 * BACKLOG_READ_INTERVAL_MS;
+  while (accepted.length < 10 || Date.now() < until) {
+    const reply = await place(url, item);
+    expect(reply.status).toBe(201);
+    accepted.push(reply.body.id);
+  }
+  expect(await shedCount(url, 'backlog')).toBe(0);
   await expectAllKept(item, accepted);
 }, 120_000);

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type Redis from 'ioredis';
 import { z } from 'zod';
 import { counter, fieldsFromList, sendError, type Logger } from '@pizza/shared';
-import { STREAM_TOPOLOGY, type StreamName } from '@pizza/shared/contract';
+import { GROUPS, STREAM_TOPOLOGY, type StreamName } from '@pizza/shared/contract';
 
 const int = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
 
@@ -32,13 +32,21 @@ export function shedReason(
   return null;
 }
 
+/**
+ * Groups whose lag does not hold an order back: the notifications gateway only shows progress. While it is
+ * down its backlog grows, and orders must still be taken (the tracking page polls meanwhile).
+ */
+const VIEW_GROUPS: readonly string[] = [GROUPS.notifications];
+
 /** The streams the order service writes that some group reads: their backlog is work it has handed on. */
 const FED_STREAMS = (Object.keys(STREAM_TOPOLOGY) as StreamName[]).filter(
-  (s) => STREAM_TOPOLOGY[s].producers.includes('orders') && STREAM_TOPOLOGY[s].groups.length > 0,
+  (s) =>
+    STREAM_TOPOLOGY[s].producers.includes('orders') &&
+    STREAM_TOPOLOGY[s].groups.some((g) => !VIEW_GROUPS.includes(g)),
 );
 
 /**
- * The largest `lag + pending` of any group on `streams`: one round trip, and a second only for groups whose
+ * The largest `lag + pending` of any group on `streams` that moves orders on (not a view's): one round trip, and a second only for groups whose
  * lag Redis cannot tell (a group made at `$` on a stream that had entries, or after deletions): their unread
  * entries are counted with XRANGE, at most `cap` of them.
  */
@@ -57,6 +65,7 @@ export async function readBacklog(
     if (error) return; // no such stream yet: nothing handed on
     for (const group of reply as unknown[][]) {
       const fields = fieldsFromList(group.map(String));
+      if (VIEW_GROUPS.includes(fields.name ?? '')) continue;
       const pending = Number(fields.pending ?? 0);
       const lag = fields.lag === undefined || fields.lag === '' ? NaN : Number(fields.lag);
       if (Number.isFinite(lag)) largest = Math.max(largest, lag + pending);
