@@ -220,6 +220,7 @@ export class Outbox {
    * first), then the queue, then, every `pollMs`, whatever else is in the collection.
    */
   private async relay(): Promise<void> {
+    this.stillCommitting(); // forgets aborted transactions' entries on every replica, lease or not
     while (this.running) {
       if (!(await this.holdLease())) {
         await this.deletePublished(); // they went out while the lease was ours
