@@ -46,6 +46,11 @@ const CLOSE_GRACE_MS = 1_000;
 const RESYNC_BATCH = 500;
 /** While the gateway catches up, a waiting client's order is looked up again at least this often. */
 const CATCH_UP_RECHECK_MS = 1_000;
+/**
+ * The longest an unknown order's tracker waits for the gateway to catch up, on top of the grace: a gateway
+ * that never reads less than a full batch (a flood) must still answer 4404 to made-up orders some time.
+ */
+const CATCH_UP_MAX_WAIT_MS = 30_000;
 
 /**
  * How often silent clients are looked for: a 20th of the timeout (3 s of 60 s), so a client is dropped at most
@@ -203,12 +208,13 @@ export class TrackingGateway {
    * counted from when the gateway has caught up with its streams, so that 4404 means unknown, not "not read yet".
    */
   private async authorize(client: TrackedClient, token: string): Promise<void> {
+    const latest = Date.now() + CATCH_UP_MAX_WAIT_MS + this.o.graceMs;
+    let deadline = latest;
     let caughtUp = false;
     void (this.o.caughtUp?.() ?? Promise.resolve()).then(() => {
       caughtUp = true;
       client.wake();
     });
-    let deadline = Number.POSITIVE_INFINITY;
     for (;;) {
       const cached = await this.o.readCache(client.orderId);
       if (client.closed) return;
@@ -217,7 +223,7 @@ export class TrackingGateway {
         if (!trackingTokenMatches(token, cached.tokenHash)) return client.rejectNotFound();
         return client.authorize(cached.state);
       }
-      if (caughtUp && deadline === Number.POSITIVE_INFINITY) deadline = Date.now() + this.o.graceMs;
+      if (caughtUp && deadline === latest) deadline = Math.min(latest, Date.now() + this.o.graceMs);
       const left = deadline - Date.now();
       if (left <= 0) return client.rejectNotFound();
       await client.waitForState(Math.min(left, CATCH_UP_RECHECK_MS));
