@@ -71,11 +71,7 @@ const heading = (page: Page, name: string) =>
 const indicator = (page: Page, text: string) =>
   page.getByRole('status', { name: `Live updates: ${text}` }).waitFor({ timeout: DEADLINE_MS });
 
-// Skipped: the first half (the page reaches delivered by polling) holds, but about one run in two the second
-// page never goes live after the restart although a plain client connects through the same front at once; in
-// one failing run the page's own socket ended with 1000 right after the restart and no new one followed. The
-// cause in the page or the browser is not found yet. Open work.
-test.skip('with notifications killed mid-order, the page reaches delivered by polling, and a page goes live again after the restart', async () => {
+test('with notifications killed mid-order, the page reaches delivered by polling, and a page goes live again after the restart', async () => {
   const first = await placeOrder();
   const page = await openTracking(first);
   await indicator(page, 'Live');
@@ -90,17 +86,25 @@ test.skip('with notifications killed mid-order, the page reaches delivered by po
   expect(pidOf('notifications')).toBe(killed);
   await page.getByText('Delivery: Delivered').waitFor({ timeout: DEADLINE_MS });
 
-  // A second order, held at its first step: the simulator is down too (and comes back after notifications).
-  process.kill(pidOf('simulator'), 'SIGKILL');
-  const second = await placeOrder();
-  const opened = await openTracking(second);
-  await heading(opened, 'Received');
-  expect(pidOf('notifications')).toBe(killed);
-  await indicator(opened, 'Reconnecting…');
+  // A second order, held at its first step until its page is live again: the simulator is paused. (Were it
+  // to run on, the order could reach delivered by polling before the page's next attempt, and a finished
+  // order's page rightly stays off the socket.)
+  const simulator = pidOf('simulator');
+  process.kill(simulator, 'SIGSTOP');
+  let opened: Page;
+  try {
+    const second = await placeOrder();
+    opened = await openTracking(second);
+    await heading(opened, 'Received');
+    expect(pidOf('notifications')).toBe(killed);
+    await indicator(opened, 'Reconnecting…');
 
-  await indicator(opened, 'Live');
-  expect(pidOf('notifications')).not.toBe(killed);
-  // Live for real: the rest of the journey arrives over the socket once the simulator is back.
+    await indicator(opened, 'Live');
+    expect(pidOf('notifications')).not.toBe(killed);
+  } finally {
+    process.kill(simulator, 'SIGCONT');
+  }
+  // Live for real: the rest of the journey arrives over the socket now that the simulator runs again.
   await heading(opened, 'Delivered');
   await page.close();
   await opened.close();
