@@ -1,17 +1,19 @@
 import type { BatchEntry, BatchHandler, Envelope, HandlerContext, Handlers } from '@pizza/shared';
 import type { StockLevels } from '../stock/stock-levels';
 import {
-  deliveryCreatedUpdate,
-  deliveryStatusChangedUpdate,
-  orderCancelledUpdate,
+  deliveryStatusUpdate,
   orderCreatedUpdate,
-  orderStatusChangedUpdate,
+  orderStatusUpdate,
   type TrackingUpdate,
 } from '../domain/tracking';
 import { applyUpdate, applyUpdates, type HandlerDeps } from './apply';
 
 type Tracked = Envelope<
-  'order.created' | 'order.status_changed' | 'order.cancelled' | 'delivery.created' | 'delivery.status_changed'
+  | 'order.created'
+  | 'order.status_changed'
+  | 'order.cancelled'
+  | 'delivery.created'
+  | 'delivery.status_changed'
 >;
 
 /**
@@ -56,12 +58,10 @@ function domainUpdateOf(event: Tracked): TrackingUpdate {
     case 'order.created':
       return orderCreatedUpdate(event);
     case 'order.status_changed':
-      return orderStatusChangedUpdate(event);
     case 'order.cancelled':
-      return orderCancelledUpdate(event);
+      return orderStatusUpdate(event);
     case 'delivery.created':
-      return deliveryCreatedUpdate(event);
     case 'delivery.status_changed':
-      return deliveryStatusChangedUpdate(event);
+      return deliveryStatusUpdate(event);
   }
 }
