@@ -1,5 +1,5 @@
 import type { Handlers } from '@pizza/shared';
-import { scheduleDeliveryStep, scheduleOrderStep, type SimulatorDeps } from '../application/schedule-step';
+import { scheduleStep, type SimulatorDeps } from '../application/schedule-step';
 import { orderTimerIds } from '../domain/timers';
 
 /**
@@ -8,8 +8,8 @@ import { orderTimerIds } from '../domain/timers';
  */
 export function simulatorHandlers(deps: SimulatorDeps) {
   return {
-    'order.simulate': (event, ctx) => scheduleOrderStep(deps, event, ctx.logger),
-    'delivery.simulate': (event, ctx) => scheduleDeliveryStep(deps, event, ctx.logger),
+    'order.simulate': (event, ctx) => scheduleStep(deps, event, ctx.logger),
+    'delivery.simulate': (event, ctx) => scheduleStep(deps, event, ctx.logger),
     'order.cancelled': async (event, ctx) => {
       const orderId = event.payload.order_id;
       const removed = await deps.store.cancelOrder(orderId, orderTimerIds(orderId));
