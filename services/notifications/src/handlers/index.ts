@@ -6,7 +6,7 @@ import {
   orderStatusUpdate,
   type TrackingUpdate,
 } from '../domain/tracking';
-import { applyUpdate, applyUpdates, type HandlerDeps } from './apply';
+import { applyUpdate, applyUpdates, type TrackingDeps } from '../application/apply-tracking-update';
 
 type Tracked = Envelope<
   | 'order.created'
@@ -22,7 +22,7 @@ type Tracked = Envelope<
  * the cached stock levels (the stock channel pushes them). One read of the bus is applied in (at most) two
  * round trips to Redis; each event alone is the fallback.
  */
-export function trackingHandlers(deps: HandlerDeps & { stock: StockLevels }) {
+export function trackingHandlers(deps: TrackingDeps & { stock: StockLevels }) {
   const handlers = {
     'order.created': (event, ctx) => applyUpdate(deps, updateOf(event, ctx), ctx),
     'order.status_changed': (event, ctx) => applyUpdate(deps, updateOf(event, ctx), ctx),
