@@ -5,7 +5,7 @@ import { gatewayMetrics } from '../src/metrics';
 import { waitFor } from '@pizza/shared/testing';
 import { orderCreatedUpdate, orderStatusUpdate } from '../src/domain/tracking';
 import { CACHE_KEYS, TrackingCache } from '../src/store/tracking-cache';
-import { ORDER_STATUS_SET_PREFIX } from '../src/store/tracking-script';
+import { ORDER_STATUS_SET_PREFIX } from '../src/store/tracking-cache';
 import { happyPath, orderEvents, useGatewayHarness } from './helpers';
 
 jest.setTimeout(30_000);
