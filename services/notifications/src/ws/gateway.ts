@@ -16,8 +16,7 @@ import { isObservabilityPath } from '../system-view/channels';
 import type { GatewayMetrics } from '../metrics';
 import type { CachedOrder } from '../store/tracking-cache';
 import type { ConnectionCaps } from './connection-caps';
-import { ClientRegistry } from './registry';
-import { TrackedClient } from './tracked-client';
+import { ClientRegistry, TrackedClient } from './tracked-client';
 
 export interface GatewayOptions {
   readCache(orderId: string): Promise<CachedOrder | undefined>;
