@@ -7,6 +7,7 @@ import {
   WS_CLOSE_NOT_FOUND,
   WS_TRACE_PATH,
 } from '@pizza/shared/contract';
+import { upgradeEnding } from '@pizza/notifications/test/helpers';
 import { cleanUpLaunches, launchStack, type LaunchedStack } from './launcher';
 
 /**
@@ -28,21 +29,7 @@ afterAll(async () => {
   await cleanUpLaunches();
 });
 
-/** How a socket ended: its upgrade refused (status, Retry-After), or its close code once open. */
-function ending(
-  url: string,
-  protocols: string[],
-): Promise<{ status: number; retryAfter: number } | { code: number }> {
-  const ws = new WebSocket(url, protocols);
-  return new Promise((resolve) => {
-    ws.once('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after']) });
-      res.resume();
-    });
-    ws.once('close', (code) => resolve({ code }));
-    ws.once('error', () => undefined);
-  });
-}
+const ending = (url: string, protocols: string[]) => upgradeEnding(new WebSocket(url, protocols));
 
 test('HTTP and WebSocket wrong tokens share one budget; past it both answer 429 with Retry-After', async () => {
   const menu = MenuResponse.parse(await (await fetch(`${stack.url}/api/v1/menu`)).json());

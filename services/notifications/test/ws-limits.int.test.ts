@@ -11,7 +11,7 @@ import {
   WS_TRACKING_PROTOCOL,
 } from '@pizza/shared/contract';
 import { metricValue } from '@pizza/shared/testing';
-import { orderEvents, publish, useGatewayHarness, Watcher } from './helpers';
+import { orderEvents, publish, upgradeEnding, useGatewayHarness, Watcher } from './helpers';
 
 jest.setTimeout(30_000);
 const h = useGatewayHarness();
@@ -104,21 +104,7 @@ describe('connection caps', () => {
   });
 });
 
-/** How a socket ended: its upgrade refused (status, Retry-After), or its close code once open. */
-type Ending = { status: number; retryAfter: number } | { code: number };
-
-function ending(ws: WebSocket): Promise<Ending> {
-  h.track(ws);
-  return new Promise((resolve) => {
-    ws.once('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after']) });
-      res.resume();
-    });
-    ws.once('close', (code) => resolve({ code }));
-    ws.once('error', () => undefined); // a refused upgrade ends here too, after the answer above
-  });
-}
-
+const ending = (ws: WebSocket) => upgradeEnding(h.track(ws));
 const headers = (client: string) => ({ headers: { 'x-forwarded-for': client } });
 const tracking = (port: number, orderId: string, token: string, client: string) =>
   new WebSocket(
