@@ -2,11 +2,9 @@ import { createHash } from 'node:crypto';
 import { loadConfig, newEvent, StatusMessage, trackingTokenMatches } from '@pizza/shared';
 import { NotificationsEnv } from '../src/config';
 import {
-  deliveryCreatedUpdate,
-  deliveryStatusChangedUpdate,
-  orderCancelledUpdate,
+  deliveryStatusUpdate,
   orderCreatedUpdate,
-  orderStatusChangedUpdate,
+  orderStatusUpdate,
   toStatusMessage,
 } from '../src/domain/tracking';
 import { parseTrackingUrl } from '../src/domain/tracking-url';
@@ -51,18 +49,16 @@ describe('tracking updates', () => {
       from: 'created' | 'confirmed' | 'preparing' | 'out_for_delivery',
       to: 'confirmed' | 'preparing' | 'out_for_delivery' | 'delivered',
     ) =>
-      orderStatusChangedUpdate(
-        newEvent('order.status_changed', { order_id: 'o1', from, status: to, at }, source),
-      );
+      orderStatusUpdate(newEvent('order.status_changed', { order_id: 'o1', from, status: to, at }, source));
     const delivery = (from: 'waiting' | 'on_the_way', to: 'on_the_way' | 'delivered') =>
-      deliveryStatusChangedUpdate(
+      deliveryStatusUpdate(
         newEvent(
           'delivery.status_changed',
           { delivery_id: 'd1', order_id: 'o1', from, status: to, at },
           source,
         ),
       );
-    const created = deliveryCreatedUpdate(
+    const created = deliveryStatusUpdate(
       newEvent(
         'delivery.created',
         { delivery_id: 'd1', order_id: 'o1', status: 'waiting', address: 'x', at },
@@ -93,7 +89,7 @@ describe('tracking updates', () => {
   });
 
   test('a cancellation needs only the order to be known and outranks every other state', () => {
-    const update = orderCancelledUpdate(
+    const update = orderStatusUpdate(
       newEvent(
         'order.cancelled',
         { order_id: 'o1', from: 'confirmed', status: 'cancelled', items: [], at },
