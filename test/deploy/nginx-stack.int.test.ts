@@ -121,6 +121,41 @@ describeWithNginx('nginx in front of the running stack', () => {
     }
   });
 
+  it('keeps the token of an old ?token= link out of its access and error logs, which log the requests by path', async () => {
+    const order = await placeOrder();
+    const query = `?token=${encodeURIComponent(order.tracking_token)}`;
+    const read = await fetch(`${nginx.url}/api/v1/orders/${order.id}${query}`);
+    expect(read.status).toBe(200);
+    await read.text();
+    expect((await fetch(`${nginx.url}/orders/${order.id}${query}`)).status).toBe(200);
+    const tracking = track(`${nginx.url.replace(/^http/, 'ws')}${WS_TRACKING_PATH}${order.id}${query}`);
+    try {
+      await waitFor(() => tracking.messages.length > 0, {
+        timeoutMs: 60_000,
+        what: 'the first tracking message',
+      });
+      expect(tracking.messages[0]).toMatchObject({ type: 'status', order_id: order.id });
+    } finally {
+      tracking.socket.close();
+      await tracking.closed;
+    }
+    const paths = await waitFor(
+      async () => {
+        const logged = (await nginx.accessLog())
+          .split('\n')
+          .filter((line) => line.includes(order.id))
+          .map((line) => (JSON.parse(line) as { path: string }).path);
+        return logged.length >= 3 ? logged : undefined;
+      },
+      { what: "the access log lines of the order's three requests" },
+    );
+    expect(paths.sort()).toEqual(
+      [`/api/v1/orders/${order.id}`, `/orders/${order.id}`, `${WS_TRACKING_PATH}${order.id}`].sort(),
+    );
+    expect(await nginx.accessLog()).not.toContain(order.tracking_token);
+    expect(nginx.output()).not.toContain(order.tracking_token); // the error log (stderr)
+  });
+
   it('upgrades the live stock channel of the menu through nginx and pushes the levels', async () => {
     const socket = new WebSocket(`${nginx.url.replace(/^http/, 'ws')}${WS_STOCK_PATH}`);
     try {
