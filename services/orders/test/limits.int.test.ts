@@ -112,19 +112,27 @@ describe('rate limits, per client, across replicas', () => {
   });
 });
 
-/** Raw bytes to a port: what came back, and when the server closed the connection (or the deadline). */
-function exchange(port: number, chunks: string[], timeoutMs = 5_000) {
+/**
+ * Raw bytes to a port: what came back, and when the server closed the connection (or the deadline). With
+ * `trickleEveryMs`, one more byte follows the chunks at that pace for as long as the connection is open.
+ */
+function exchange(port: number, chunks: string[], timeoutMs = 5_000, trickleEveryMs?: number) {
   return new Promise<{ answer: string; closedAfterMs: number | undefined }>((resolve) => {
     const started = performance.now();
     const socket = connect({ host: '127.0.0.1', port });
     let answer = '';
+    let trickle: NodeJS.Timeout | undefined;
     const done = (closed: boolean) => {
       clearTimeout(timer);
+      clearInterval(trickle);
       socket.destroy();
       resolve({ answer, closedAfterMs: closed ? performance.now() - started : undefined });
     };
     const timer = setTimeout(() => done(false), timeoutMs);
-    socket.on('connect', () => chunks.forEach((c) => socket.write(c)));
+    socket.on('connect', () => {
+      chunks.forEach((c) => socket.write(c));
+      if (trickleEveryMs) trickle = setInterval(() => socket.write(' '), trickleEveryMs);
+    });
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
     socket.on('close', () => done(true));
     socket.on('error', () => undefined);
@@ -138,6 +146,23 @@ describe('server bounds', () => {
       'GET /api/v1/menu HTTP/1.1\r\nHost: x\r\nX-Slow: ',
     ]);
     expect(closedAfterMs).toBeDefined();
+    expect(closedAfterMs!).toBeLessThan(3_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  test('a client that sends its body slowly is cut off after HTTP_REQUEST_TIMEOUT_MS, however steadily it trickles', async () => {
+    const url = await replica({ HTTP_REQUEST_TIMEOUT_MS: '600' });
+    const { answer, closedAfterMs } = await exchange(
+      Number(new URL(url).port),
+      [
+        'POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n',
+        '{"items":',
+      ],
+      10_000,
+      50,
+    );
+    expect(closedAfterMs).toBeDefined();
+    expect(closedAfterMs!).toBeGreaterThanOrEqual(550);
     expect(closedAfterMs!).toBeLessThan(3_000);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
@@ -165,9 +190,12 @@ describe('server bounds', () => {
     } finally {
       held.forEach((s) => s.destroy());
     }
-    // Freed slots are taken again.
-    await waitFor(async () => (await call(url, 'GET', '/api/v1/health/live')).status === 200, {
-      what: 'a connection to be taken once the others closed',
-    });
+    // Freed slots are taken again. A connection made before the server saw the others close is dropped, and
+    // fetch may then wait on it for good: each attempt has its own deadline.
+    await waitFor(
+      async () =>
+        (await fetch(`${url}/api/v1/health/live`, { signal: AbortSignal.timeout(1_000) })).status === 200,
+      { what: 'a connection to be taken once the others closed' },
+    );
   });
 });
