@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import type { RunningService } from '@pizza/shared';
-import { metricValue, waitFor } from '@pizza/shared/testing';
+import { metricValue, rawExchange, SLOW_BODY_REQUEST, waitFor } from '@pizza/shared/testing';
 import { start } from '../src/main';
 import { call, customer, type ErrorReply, type OrderBody } from './support/http';
 import { addItems, ADMIN_TOKEN, menuItem, serviceEnv, stockOf, useStack } from './support/stack';
@@ -112,37 +112,10 @@ describe('rate limits, per client, across replicas', () => {
   });
 });
 
-/**
- * Raw bytes to a port: what came back, and when the server closed the connection (or the deadline). With
- * `trickleEveryMs`, one more byte follows the chunks at that pace for as long as the connection is open.
- */
-function exchange(port: number, chunks: string[], timeoutMs = 5_000, trickleEveryMs?: number) {
-  return new Promise<{ answer: string; closedAfterMs: number | undefined }>((resolve) => {
-    const started = performance.now();
-    const socket = connect({ host: '127.0.0.1', port });
-    let answer = '';
-    let trickle: NodeJS.Timeout | undefined;
-    const done = (closed: boolean) => {
-      clearTimeout(timer);
-      clearInterval(trickle);
-      socket.destroy();
-      resolve({ answer, closedAfterMs: closed ? performance.now() - started : undefined });
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    socket.on('connect', () => {
-      chunks.forEach((c) => socket.write(c));
-      if (trickleEveryMs) trickle = setInterval(() => socket.write(' '), trickleEveryMs);
-    });
-    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
-    socket.on('close', () => done(true));
-    socket.on('error', () => undefined);
-  });
-}
-
 describe('server bounds', () => {
   test('a client that never finishes its headers is cut off after HTTP_HEADERS_TIMEOUT_MS', async () => {
     const url = await replica({ HTTP_HEADERS_TIMEOUT_MS: '400' });
-    const { answer, closedAfterMs } = await exchange(Number(new URL(url).port), [
+    const { answer, closedAfterMs } = await rawExchange(Number(new URL(url).port), [
       'GET /api/v1/menu HTTP/1.1\r\nHost: x\r\nX-Slow: ',
     ]);
     expect(closedAfterMs).toBeDefined();
@@ -152,15 +125,10 @@ describe('server bounds', () => {
 
   test('a client that sends its body slowly is cut off after HTTP_REQUEST_TIMEOUT_MS, however steadily it trickles', async () => {
     const url = await replica({ HTTP_REQUEST_TIMEOUT_MS: '600' });
-    const { answer, closedAfterMs } = await exchange(
-      Number(new URL(url).port),
-      [
-        'POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n',
-        '{"items":',
-      ],
-      10_000,
-      50,
-    );
+    const { answer, closedAfterMs } = await rawExchange(Number(new URL(url).port), SLOW_BODY_REQUEST, {
+      timeoutMs: 10_000,
+      trickleEveryMs: 50,
+    });
     expect(closedAfterMs).toBeDefined();
     expect(closedAfterMs!).toBeGreaterThanOrEqual(550);
     expect(closedAfterMs!).toBeLessThan(3_000);
@@ -169,7 +137,7 @@ describe('server bounds', () => {
 
   test('a body declared over HTTP_MAX_BODY_BYTES gets 413 at once, without being sent, and the connection closes', async () => {
     const url = await replica({});
-    const { answer, closedAfterMs } = await exchange(Number(new URL(url).port), [
+    const { answer, closedAfterMs } = await rawExchange(Number(new URL(url).port), [
       'POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n',
     ]);
     expect(answer).toMatch(/^HTTP\/1\.1 413/);
@@ -184,7 +152,7 @@ describe('server bounds', () => {
     const held = Array.from({ length: 3 }, () => connect({ host: '127.0.0.1', port }));
     try {
       await Promise.all(held.map((s) => new Promise((resolve) => s.once('connect', resolve))));
-      const extra = await exchange(port, ['GET /api/v1/health/live HTTP/1.1\r\nHost: x\r\n\r\n']);
+      const extra = await rawExchange(port, ['GET /api/v1/health/live HTTP/1.1\r\nHost: x\r\n\r\n']);
       expect(extra.answer).toBe('');
       expect(extra.closedAfterMs).toBeDefined();
     } finally {
