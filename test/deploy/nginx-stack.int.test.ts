@@ -15,7 +15,13 @@ import {
   WS_TRACKING_PATH,
 } from '@pizza/shared/contract';
 import WebSocket from 'ws';
-import { dropExternalDbs, uniqueDbName, waitFor } from '@pizza/shared/testing';
+import {
+  dropExternalDbs,
+  rawExchange,
+  SLOW_BODY_REQUEST,
+  uniqueDbName,
+  waitFor,
+} from '@pizza/shared/testing';
 import { APP_METRICS, DEFAULT_METRICS, REPO_ROOT } from './lib/catalogue';
 import { copyForNginx, hostPort, nginxAvailable, startNginx, type RunningNginx } from './lib/nginx';
 
@@ -47,6 +53,8 @@ beforeAll(async () => {
       SIMULATOR_MAX_DELAY_MS: '20',
       WS_UNKNOWN_ORDER_GRACE_MS: '60000',
       LOG_LEVEL: 'warn',
+      // short, for the slow-body test; every other request here is done in milliseconds
+      HTTP_REQUEST_TIMEOUT_MS: '2000',
     },
   });
   staticCopy = await copyForNginx(path.join(REPO_ROOT, 'frontend/dist'));
@@ -154,6 +162,18 @@ describeWithNginx('nginx in front of the running stack', () => {
     );
     expect(await nginx.accessLog()).not.toContain(order.tracking_token);
     expect(nginx.output()).not.toContain(order.tracking_token); // the error log (stderr)
+  });
+
+  it("cuts off a client that trickles its body within the order service's HTTP_REQUEST_TIMEOUT_MS, behind nginx too", async () => {
+    // nginx's own body timeout only bounds the gap between two reads: the order service bounds the whole.
+    const { answer, closedAfterMs } = await rawExchange(nginx.port, SLOW_BODY_REQUEST, {
+      timeoutMs: 15_000,
+      trickleEveryMs: 100,
+    });
+    expect(closedAfterMs).toBeDefined();
+    expect(closedAfterMs!).toBeGreaterThanOrEqual(1_900);
+    expect(closedAfterMs!).toBeLessThan(6_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it('upgrades the live stock channel of the menu through nginx and pushes the levels', async () => {
