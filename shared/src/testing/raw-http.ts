@@ -37,3 +37,24 @@ export function rawExchange(
     socket.on('error', () => undefined);
   });
 }
+
+/**
+ * Sends `chunks`, then a byte every 50 ms, to a server that should cut the client off after `timeoutMs`:
+ * the status it answered and whether it closed the connection in time, i.e. after `timeoutMs` (less 50 ms of
+ * timer slack) and before `timeoutMs + slackMs`.
+ */
+export async function trickleUntilCutOff(
+  port: number,
+  chunks: string[],
+  timeoutMs: number,
+  slackMs = 3_000,
+): Promise<{ status: number | undefined; cutOff: 'in time' | 'too early' | 'too late'; afterMs?: number }> {
+  const { answer, closedAfterMs } = await rawExchange(port, chunks, {
+    timeoutMs: timeoutMs + slackMs,
+    trickleEveryMs: 50,
+  });
+  const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1];
+  const cutOff =
+    closedAfterMs === undefined ? 'too late' : closedAfterMs < timeoutMs - 50 ? 'too early' : 'in time';
+  return { status: status ? Number(status) : undefined, cutOff, afterMs: closedAfterMs };
+}
