@@ -6,7 +6,7 @@ import { EventBus, type ConsumerOptions } from './bus';
 import { loadConfig, type BaseEnv, type MongoEnv } from './config';
 import { createHttpApp, finishApp, type ReadinessChecks } from './http/app';
 import { parseTrustProxy, type TrustProxy } from './http/client-address';
-import { listen } from './http/server';
+import { listen, serverLimitsOf } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { connectMongo, type MongoHandle } from './mongo/client';
 import { startTracing } from './tracing';
@@ -104,11 +104,7 @@ export async function startService<S extends z.ZodType<Base>>(
   );
   finishApp(app, logger);
 
-  const http = await listen(app, config.HTTP_PORT, undefined, {
-    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
-    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
-    maxConnections: config.HTTP_MAX_CONNECTIONS,
-  });
+  const http = await listen(app, config.HTTP_PORT, undefined, serverLimitsOf(config));
   parts.onListening?.(http.server);
   const consumers = (parts.consumers ?? []).map((c) => bus.consumer({ ...consumerDefaults, ...c }));
   for (const consumer of consumers) await consumer.start();

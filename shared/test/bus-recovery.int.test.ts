@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { BaseEnv, EventBus, fieldsFromList, startService, STREAMS, type EventBusOptions, type HandlerContext, type RunningService } from '../src';
-import { waitFor } from '../src/testing';
+import { metricIn, waitFor } from '../src/testing';
 import { fastRetry, orderSimulate, silentLogger, useRedis } from './helpers';
 
 /** The bus at its edges: trimming, entries lost from a stream, Redis losing its data, dependencies down. */
@@ -86,8 +86,11 @@ describe('trimming', () => {
     expect(left).toEqual(published.slice(-left.length));
   });
 
-  test('a pending entry deleted from the stream before its ack becomes a dead letter with reason trimmed, logged as an error', async () => {
+  test('a pending entry deleted from the stream before its ack becomes a dead letter with reason trimmed, logged as an error and counted as dead-lettered', async () => {
     const { logger, lines } = recordingLogger();
+    const { registry } = await import('../src');
+    const deadLettered = async () => metricIn(await registry.metrics(), 'bus_events_dead_lettered_total', { stream, group: 'g' });
+    const deadLetteredBefore = await deadLettered();
     const b = bus({ logger });
     await redis.client.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');
     const [lost, kept] = await b.publish([orderSimulate(), orderSimulate()]);
@@ -104,6 +107,8 @@ describe('trimming', () => {
     expect((await deadLetters())[0]).toMatchObject({ original_stream: stream, original_id: lost, group: 'g', last_error: 'trimmed' });
     expect(lines.some((l) => l.level === 50 && /deleted from the stream/.test(l.msg))).toBe(true);
     expect(Number(((await redis.client.xpending(stream, 'g')) as [number])[0])).toBe(0);
+    // What the BusDeadLetters alert reads.
+    expect(await deadLettered()).toBe(deadLetteredBefore + 1);
   });
 });
 

@@ -15,7 +15,13 @@ import {
   WS_TRACKING_PATH,
 } from '@pizza/shared/contract';
 import WebSocket from 'ws';
-import { dropExternalDbs, uniqueDbName, waitFor } from '@pizza/shared/testing';
+import {
+  dropExternalDbs,
+  SLOW_BODY_REQUEST,
+  trickleUntilCutOff,
+  uniqueDbName,
+  waitFor,
+} from '@pizza/shared/testing';
 import { APP_METRICS, DEFAULT_METRICS, REPO_ROOT } from './lib/catalogue';
 import { copyForNginx, hostPort, nginxAvailable, startNginx, type RunningNginx } from './lib/nginx';
 
@@ -47,6 +53,8 @@ beforeAll(async () => {
       SIMULATOR_MAX_DELAY_MS: '20',
       WS_UNKNOWN_ORDER_GRACE_MS: '60000',
       LOG_LEVEL: 'warn',
+      // short, for the slow-body test; every other request here is done in milliseconds
+      HTTP_REQUEST_TIMEOUT_MS: '2000',
     },
   });
   staticCopy = await copyForNginx(path.join(REPO_ROOT, 'frontend/dist'));
@@ -119,6 +127,49 @@ describeWithNginx('nginx in front of the running stack', () => {
       tracking.socket.close();
       await tracking.closed;
     }
+  });
+
+  it('keeps the token of an old ?token= link out of its access and error logs, which log the requests by path', async () => {
+    const order = await placeOrder();
+    const query = `?token=${encodeURIComponent(order.tracking_token)}`;
+    const read = await fetch(`${nginx.url}/api/v1/orders/${order.id}${query}`);
+    expect(read.status).toBe(200);
+    await read.text();
+    expect((await fetch(`${nginx.url}/orders/${order.id}${query}`)).status).toBe(200);
+    const tracking = track(`${nginx.url.replace(/^http/, 'ws')}${WS_TRACKING_PATH}${order.id}${query}`);
+    try {
+      await waitFor(() => tracking.messages.length > 0, {
+        timeoutMs: 60_000,
+        what: 'the first tracking message',
+      });
+      expect(tracking.messages[0]).toMatchObject({ type: 'status', order_id: order.id });
+    } finally {
+      tracking.socket.close();
+      await tracking.closed;
+    }
+    const paths = await waitFor(
+      async () => {
+        const logged = (await nginx.accessLog())
+          .split('\n')
+          .filter((line) => line.includes(order.id))
+          .map((line) => (JSON.parse(line) as { path: string }).path);
+        return logged.length >= 3 ? logged : undefined;
+      },
+      { what: "the access log lines of the order's three requests" },
+    );
+    expect(paths.sort()).toEqual(
+      [`/api/v1/orders/${order.id}`, `/orders/${order.id}`, `${WS_TRACKING_PATH}${order.id}`].sort(),
+    );
+    expect(await nginx.accessLog()).not.toContain(order.tracking_token);
+    expect(nginx.output()).not.toContain(order.tracking_token); // the error log (stderr)
+  });
+
+  it("cuts off a client that trickles its body within the order service's HTTP_REQUEST_TIMEOUT_MS, behind nginx too", async () => {
+    // nginx's own body timeout only bounds the gap between two reads: the order service bounds the whole.
+    expect(await trickleUntilCutOff(nginx.port, SLOW_BODY_REQUEST, 2_000)).toMatchObject({
+      status: 408,
+      cutOff: 'in time',
+    });
   });
 
   it('upgrades the live stock channel of the menu through nginx and pushes the levels', async () => {

@@ -282,4 +282,58 @@ describeWithNginx('nginx config (deploy/nginx/nginx.conf.template)', () => {
       expect(api.seen.length).toBe(before);
     });
   });
+
+  describe('in front of upstreams that are down', () => {
+    let nginx: RunningNginx;
+
+    beforeAll(async () => {
+      // Ports nothing listens on: every proxied request fails to connect.
+      const [orders, notifications] = [await freePort(), await freePort()];
+      nginx = await startNginx({
+        upstreams: { orders: `127.0.0.1:${orders}`, notifications: `127.0.0.1:${notifications}` },
+        staticRoot,
+      });
+    });
+
+    afterAll(async () => {
+      await nginx?.stop();
+    });
+
+    it("logs the failure of a request without a query string, and keeps an old link's ?token= out of both logs", async () => {
+      const secret = 'tok-9f3a7c1e5b';
+      expect((await fetch(`${nginx.url}/api/v1/orders/o-7?token=${secret}`)).status).toBe(502);
+      const socket = new WebSocket(
+        `${nginx.url.replace('http', 'ws')}/ws/v1/order-tracking/o-7?token=${secret}`,
+      );
+      const refused = await new Promise<number | undefined>((resolve) => {
+        socket.once('unexpected-response', (_req, res) => resolve(res.statusCode));
+        socket.once('error', () => resolve(undefined));
+      });
+      socket.terminate();
+      expect(refused).toBe(502);
+      expect((await fetch(`${nginx.url}/api/v1/orders/o-8`)).status).toBe(502);
+
+      // The error log works: the failure of the request without a query string is in it…
+      await waitFor(() => nginx.output().includes('/api/v1/orders/o-8'), {
+        what: 'the error log line of the failed request',
+      });
+      // …and the access log has all three, by path.
+      const lines = await waitFor(
+        async () => {
+          const log = (await nginx.accessLog()).split('\n').filter((l) => /\/o-[78]/.test(l));
+          return log.length >= 3
+            ? log.map((l) => JSON.parse(l) as { path: string; status: number })
+            : undefined;
+        },
+        { what: 'the three access log lines' },
+      );
+      expect(lines.map((l) => [l.path, l.status])).toEqual([
+        ['/api/v1/orders/o-7', 502],
+        ['/ws/v1/order-tracking/o-7', 502],
+        ['/api/v1/orders/o-8', 502],
+      ]);
+      expect(nginx.output()).not.toContain(secret);
+      expect(await nginx.accessLog()).not.toContain(secret);
+    });
+  });
 });

@@ -40,6 +40,7 @@ const ALLOY_COMPONENTS: Record<
   'loki.process': {
     attributes: ['forward_to'],
     blocks: [
+      'stage.replace',
       'stage.json',
       'stage.logfmt',
       'stage.regex',
@@ -352,15 +353,53 @@ describe('Loki and Alloy', () => {
         new AlloyReference(`${componentId(relabel)}.rules`),
       );
       const stages = component('loki.process').blocks;
-      expect(stages.map((b) => b.name)).toEqual(['stage.json', 'stage.template', 'stage.labels']);
-      const template = String(stages[1]?.attributes.template);
+      expect(stages.map((b) => b.name)).toEqual([
+        'stage.replace',
+        'stage.json',
+        'stage.template',
+        'stage.labels',
+      ]);
+      const template = String(stages[2]?.attributes.template);
       for (const [number, name] of [
         ['30', 'info'],
         ['50', 'error'],
       ]) {
         expect(template).toContain(`eq .Value "${number}" }}${name}`);
       }
-      expect(stages[2]?.attributes.values).toEqual({ level: '' });
+      expect(stages[3]?.attributes.values).toEqual({ level: '' });
+    });
+
+    it('redacts every token= value of a line before anything else reads it, and leaves the rest of the line', () => {
+      const replace = component('loki.process').blocks[0];
+      expect(replace?.name).toBe('stage.replace');
+      expect(replace?.attributes.source).toBeUndefined(); // the log line itself
+      // Loki's replace stage: every capture group of every match becomes `replace`. This expression is plain
+      // RE2 that JavaScript reads the same way.
+      const expression = new RegExp(String(replace?.attributes.expression), 'g');
+      const redact = (line: string) =>
+        line.replace(
+          expression,
+          (match: string, group: string) =>
+            match.slice(0, match.length - group.length) + String(replace?.attributes.replace),
+        );
+      const secret = 'q7RbX2k9LmN4pT';
+      const nginxError =
+        `2026/01/01 10:00:00 [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to ` +
+        `upstream, client: 10.0.0.1, request: "GET /api/v1/orders/o-1?token=${secret} HTTP/1.1", ` +
+        `upstream: "http://10.0.0.2:8003/api/v1/orders/o-1?token=${secret}", host: "pizza"`;
+      expect(redact(nginxError)).toBe(nginxError.replaceAll(secret, 'REDACTED'));
+      const pino = JSON.stringify({
+        level: 30,
+        msg: `GET /orders/o-1?a=1&token=${secret}&b=2`,
+        quoted: `"token=${secret}"`,
+      });
+      expect(JSON.parse(redact(pino))).toEqual({
+        level: 30,
+        msg: 'GET /orders/o-1?a=1&token=REDACTED&b=2',
+        quoted: '"token=REDACTED"',
+      });
+      const untouched = '{"level":30,"msg":"request","path":"/api/v1/orders/o-1","status":200}';
+      expect(redact(untouched)).toBe(untouched);
     });
 
     it('pushes to Loki, after the pipeline', () => {

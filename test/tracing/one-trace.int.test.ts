@@ -139,3 +139,21 @@ it('follows one order from its POST through every handler to every WebSocket pus
     expect.arrayContaining(['confirmed', 'preparing', 'out_for_delivery', 'delivered']),
   );
 });
+
+it('shows the tracking token of an old ?token= link as REDACTED in server spans, and nowhere in any export', async () => {
+  const order = await placeOrder();
+  const path = `/api/v1/orders/${order.id}`;
+  const read = await fetch(`${stack.url}${path}?token=${encodeURIComponent(order.tracking_token)}`);
+  expect(read.status).toBe(200);
+  await read.text();
+
+  const span = await waitFor(
+    () =>
+      receiver.spans.find(
+        (s) => s.service === 'orders' && s.kind === KIND.server && s.attributes['url.path'] === path,
+      ),
+    { what: `the server span of GET ${path}` },
+  );
+  expect(span.attributes['url.query']).toBe('token=REDACTED');
+  expect(receiver.exports.filter((body) => body.includes(order.tracking_token))).toEqual([]);
+});

@@ -57,15 +57,19 @@ function attributesOf(list: z.infer<typeof Attributes>): ReceivedSpan['attribute
 export async function startOtlpReceiver(): Promise<{
   url: string;
   spans: ReceivedSpan[];
+  /** every export as it arrived (decompressed text), to search for what must never be in a trace */
+  exports: string[];
   stop(): Promise<void>;
 }> {
   const spans: ReceivedSpan[] = [];
+  const exports: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      exports.push(body.toString());
       const parsed =
         req.url === '/v1/traces' ? ExportRequest.safeParse(JSON.parse(body.toString())) : undefined;
       if (!parsed?.success) {
@@ -91,6 +95,7 @@ export async function startOtlpReceiver(): Promise<{
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    exports,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

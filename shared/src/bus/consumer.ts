@@ -317,6 +317,8 @@ export class StreamConsumer {
         if (deleted.length > 0) {
           // Already a dead letter (same script): lost from the stream before this group acked it.
           this.deps.metrics.pendingTrimmed.inc({ stream, group: this.o.group }, deleted.length);
+          // Dead letters like any other (BusDeadLetters fires); their event type went with their fields.
+          this.deps.metrics.deadLettered.inc({ stream, group: this.o.group, type: 'unknown' }, deleted.length);
           this.deps.logger.error(
             { stream, group: this.o.group, entry_ids: deleted },
             'pending entries were deleted from the stream before being acked; dead-lettered as trimmed',

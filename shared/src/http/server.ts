@@ -1,5 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { z } from 'zod';
+import { HttpEnv } from '../config';
 
 export interface RunningServer {
   server: Server;
@@ -18,11 +20,22 @@ export interface ServerLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_SERVER_LIMITS: ServerLimits = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  maxConnections: 16_384,
-};
+/** The limits the HTTP_* settings of the configuration (HttpEnv) give every server, the `npm start` gateway's too. */
+export function serverLimitsOf(
+  config: Pick<
+    z.infer<typeof HttpEnv>,
+    'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_REQUEST_TIMEOUT_MS' | 'HTTP_MAX_CONNECTIONS'
+  >,
+): ServerLimits {
+  return {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
+  };
+}
+
+/** With no HTTP_* set. */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = serverLimitsOf(HttpEnv.parse({}));
 
 export async function listen(
   handler: RequestListener,

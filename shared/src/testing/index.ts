@@ -27,3 +27,4 @@ export { TRACKING_SEQUENCE } from './tracking';
 export { deciderSpec, type Decider } from './decider-spec';
 export { metricIn, metricValue } from './metrics';
 export { GENEROUS_LIMITS_ENV } from './limits';
+export { rawExchange, SLOW_BODY_REQUEST, trickleUntilCutOff } from './raw-http';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
+import { SLOW_BODY_REQUEST, trickleUntilCutOff } from '@pizza/shared/testing';
 import { startGateway } from './gateway';
 
 describe('gateway', () => {
@@ -33,6 +34,31 @@ describe('gateway', () => {
     } finally {
       client.terminate();
       await new Promise((resolve) => upstream.close(resolve));
+      rmSync(staticDir, { recursive: true, force: true });
+    }
+  });
+
+  it('cuts off a client that trickles its body after the request timeout it is given', async () => {
+    const staticDir = mkdtempSync(join(tmpdir(), 'gateway-static-'));
+    // An order service that waits for the whole body, as the real one does.
+    const orders = createServer((req, res) => req.resume().on('end', () => res.end('{}')));
+    await new Promise<void>((resolve) => orders.listen(0, '127.0.0.1', resolve));
+    const gateway = await startGateway({
+      port: 0,
+      staticDir,
+      orders: () => [`http://127.0.0.1:${(orders.address() as AddressInfo).port}`],
+      notifications: () => [],
+      limits: { headersTimeoutMs: 10_000, requestTimeoutMs: 500, maxConnections: 100 },
+    });
+    try {
+      expect(await trickleUntilCutOff(gateway.port, SLOW_BODY_REQUEST, 500)).toMatchObject({
+        status: 408,
+        cutOff: 'in time',
+      });
+    } finally {
+      await gateway.close();
+      orders.closeAllConnections();
+      await new Promise((resolve) => orders.close(resolve));
       rmSync(staticDir, { recursive: true, force: true });
     }
   });

@@ -3,7 +3,7 @@ import { request, type IncomingMessage, type Server, type ServerResponse } from 
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import express from 'express';
-import { listen, pathOf, type RunningServer } from '@pizza/shared';
+import { listen, pathOf, type RunningServer, type ServerLimits } from '@pizza/shared';
 
 /**
  * The one origin of `npm start`: `/api` → orders, `/ws` → notifications (WebSocket upgrade included),
@@ -21,6 +21,8 @@ export interface GatewayOptions {
    * only, never the query: old tracking links carry `?token=`.
    */
   accessLog?: (line: string) => void;
+  /** Its timeouts and connection cap, the services' own (HTTP_*); default: the configuration's defaults. */
+  limits?: ServerLimits;
 }
 
 function logLine(log: ((line: string) => void) | undefined, fields: Record<string, unknown>) {
@@ -86,7 +88,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     res.sendFile(index, { headers: { 'cache-control': 'no-cache' } });
   });
 
-  const running = await listen(app, options.port, options.host ?? '127.0.0.1');
+  const running = await listen(app, options.port, options.host ?? '127.0.0.1', options.limits);
   const upgraded = attachUpgrade(running.server, pickNotifications, options.accessLog);
   return {
     ...running,

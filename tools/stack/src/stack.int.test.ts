@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dropExternalDbs, trickleUntilCutOff, uniqueDbName } from '@pizza/shared/testing';
 import { spawnChild } from './infra/process';
 import type { ServiceProcess } from './services';
 import { waitUntilReady } from './readiness';
+import { startStack } from './stack';
 
 /** A "service" that never answers its readiness and exits after `ms`. */
 function dyingService(label: string, ms: number): ServiceProcess {
@@ -66,4 +68,33 @@ describe('children of a launcher that dies', () => {
     expect(pid).toBeGreaterThan(0);
     expect(running(pid)).toBe(false);
   });
+});
+
+describe('the gateway, an HTTP server like the services', () => {
+  it('refuses a bad HTTP_* setting, naming it, before it starts anything', async () => {
+    await expect(startStack({ port: 0, env: { HTTP_REQUEST_TIMEOUT_MS: 'soon' } })).rejects.toThrow(
+      /HTTP_REQUEST_TIMEOUT_MS/,
+    );
+  });
+
+  it('cuts off a client that trickles its request head after HTTP_HEADERS_TIMEOUT_MS', async () => {
+    // A head is the gateway's alone: it proxies nothing before the head is complete. (A slow body would be
+    // cut off by the order service behind it too, with the same setting.)
+    const MONGO_DB = uniqueDbName('gateway-limits');
+    const stack = await startStack({
+      port: 0,
+      buildFrontend: false,
+      env: { MONGO_DB, HTTP_HEADERS_TIMEOUT_MS: '800', LOG_LEVEL: 'warn' },
+    });
+    try {
+      const slowHead = ['GET /api/v1/menu HTTP/1.1\r\nHost: x\r\nX-Slow: '];
+      expect(await trickleUntilCutOff(stack.port, slowHead, 800)).toMatchObject({
+        status: 408,
+        cutOff: 'in time',
+      });
+    } finally {
+      await stack.stop();
+      await dropExternalDbs(MONGO_DB);
+    }
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { removeLocalStack, writeLocalStack } from '@pizza/shared';
+import { HttpEnv, loadConfig, removeLocalStack, serverLimitsOf, writeLocalStack } from '@pizza/shared';
 import { prepareDataDir, type DataDir } from './data-dir';
 import { watchDeadLetters } from './dead-letter-watch';
 import { startGateway } from './gateway';
@@ -82,6 +82,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? (() => undefined);
   const sink = options.sink ?? quiet;
   const signal = options.signal;
+  // The gateway is an HTTP server like the services: the same HTTP_* settings, checked before anything starts.
+  const gatewayLimits = serverLimitsOf(loadConfig(HttpEnv, { ...process.env, ...options.env }));
   const cleanup: (() => Promise<void>)[] = [];
   const supervisors: { stop(): void }[] = [];
   let stopping = false;
@@ -139,6 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       staticDir: STATIC_DIR,
       orders: () => urlsOf('orders'),
       notifications: () => urlsOf('notifications'),
+      limits: gatewayLimits,
       // The gateway's access log only at debug: at 10 orders/s it would drown everything else.
       accessLog: ['debug', 'trace'].includes(env.LOG_LEVEL ?? '') ? (line) => sink('gateway', line) : undefined,
     });
