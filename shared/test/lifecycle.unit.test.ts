@@ -207,7 +207,7 @@ describe('no view of the statuses outside the definition', () => {
     expect(lists.map(where)).toEqual([]);
   });
 
-  test('the scan sees every quote style and journey steps, and lets one status or one step pass', () => {
+  test('the scan sees every quote style, journey steps and chains of steps, and lets one status or one step pass', () => {
     const sample = parseSource(
       'sample.ts',
       [
@@ -216,6 +216,7 @@ describe('no view of the statuses outside the definition', () => {
         `expect(seen).toEqual(['created/null', 'confirmed/-']);`,
         `const both = ['waiting', 'waiting'];`,
         `changed('created', 'confirmed', 1); moveTo(order, "preparing");`,
+        `const path = [o.created(), o.status('created', 'confirmed'), o.status('confirmed', 'preparing')];`,
         `// 'created', 'confirmed' in a comment; 'delivered/s' is no journey step`,
       ].join('\n'),
     );
@@ -223,6 +224,7 @@ describe('no view of the statuses outside the definition', () => {
       [1, 'confirmed, preparing'],
       [2, 'confirmed, preparing, out_for_delivery'],
       [3, 'created/null, confirmed/-'],
+      [6, 'created → confirmed, confirmed → preparing'],
     ]);
     const literals = parseSource(
       'sample.ts',

@@ -90,17 +90,31 @@ export function statusLiterals(file: ts.SourceFile, isStatus: IsStatus): Finding
   return found;
 }
 
+/** The status literals among `members`. */
+function statusesIn(members: readonly ts.Node[], isStatus: IsStatus): string[] {
+  return members.map(literalText).filter((t): t is string => t !== null && isStatus(t));
+}
+
+/** A call given two statuses or more: one step (from, to), e.g. `changed('created', 'confirmed', 1)`. */
+function stepIn(node: ts.Node, isStatus: IsStatus): string | null {
+  if (!ts.isCallExpression(node)) return null;
+  const statuses = statusesIn(node.arguments, isStatus);
+  return statuses.length >= 2 ? statuses.join(' → ') : null;
+}
+
 /**
  * Lists of statuses typed by hand: an array or tuple with two different status literals or more, a union
- * of two or more, or a call given three or more (two are one step: from and to). A single status as data
- * is fine.
+ * of two or more, a call given three or more, or an array or call given two steps or more (a call with a
+ * from and a to status each). A single status, or a single step, as data is fine.
  */
 export function statusLists(file: ts.SourceFile, isStatus: IsStatus): Finding[] {
   const found: Finding[] = [];
   const check = (node: ts.Node, members: readonly ts.Node[], least: number) => {
-    const statuses = members.map(literalText).filter((t): t is string => t !== null && isStatus(t));
+    const statuses = statusesIn(members, isStatus);
     // Distinct: several things in the same status (two deliveries both waiting) are no ordering.
     if (new Set(statuses).size >= least) found.push(finding(file, node, statuses.join(', ')));
+    const steps = members.map((m) => stepIn(m, isStatus)).filter((step) => step !== null);
+    if (steps.length >= 2) found.push(finding(file, node, steps.join(', ')));
   };
   walk(file, (node) => {
     if (ts.isArrayLiteralExpression(node)) check(node, node.elements, 2);
