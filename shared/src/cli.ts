@@ -55,11 +55,28 @@ export const processOutput: Output = {
   err: (text) => process.stderr.write(`${text}\n`),
 };
 
-/** Runs a command as the process: what `main` resolves to is the exit code; a crash is printed and exits 1. */
-export function runCommand(main: () => Promise<number>): void {
-  main().then(
-    (code) => (process.exitCode = code),
+/** How a command names itself in its messages, and the usage it prints after a UsageError. */
+export interface CommandUsage {
+  name: string;
+  usage: string;
+}
+
+/**
+ * Runs a command as the process: what `main` resolves to is the exit code. A UsageError (from
+ * `parseCommandLine`) is printed as `name: message` and the usage, and exits 2; any other failure is printed
+ * and exits 1. Resolves once the exit code is set (for a command that must then end the process itself).
+ */
+export function runCommand(main: () => Promise<number>, usage?: CommandUsage): Promise<void> {
+  return main().then(
+    (code) => {
+      process.exitCode = code;
+    },
     (error: unknown) => {
+      if (error instanceof UsageError) {
+        console.error(usage ? `${usage.name}: ${error.message}\n${usage.usage}` : error.message);
+        process.exitCode = 2;
+        return;
+      }
       console.error(error);
       process.exitCode = 1;
     },

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { BaseEnv } from '@pizza/shared';
+import { BaseEnv, TokenFailuresEnv } from '@pizza/shared';
 
 const int = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
 
-/** The gateway's environment: the bus variables plus the WebSocket heartbeat, backpressure and connection bounds. */
+/**
+ * The gateway's environment: the bus variables plus the WebSocket heartbeat, backpressure and connection bounds,
+ * and the limit on wrong tokens.
+ */
 export const NotificationsEnv = BaseEnv.extend({
   /** How often every client is pinged. */
   WS_PING_INTERVAL_MS: int(30_000, 10),
@@ -21,5 +24,6 @@ export const NotificationsEnv = BaseEnv.extend({
   SYSTEM_VIEW_INTERVAL_MS: int(1_000, 50),
   /** How often the stock levels are read and, when they changed, pushed to menu viewers (only while watched). */
   WS_STOCK_INTERVAL_MS: int(500, 50),
-});
+  // Wrong tokens on the tracking and trace channels count with the order API's, under the same settings.
+}).extend(TokenFailuresEnv.shape);
 export type NotificationsConfig = z.infer<typeof NotificationsEnv>;

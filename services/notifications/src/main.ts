@@ -1,6 +1,14 @@
 // First: tracing patches express, ioredis and mongodb as they load (only when OTEL_EXPORTER_OTLP_ENDPOINT is set).
 import '@pizza/shared/tracing/register';
-import { GROUPS, runMain, startService, streamsReadBy, type RunningService } from '@pizza/shared';
+import {
+  GROUPS,
+  redisFailureLimit,
+  runMain,
+  startService,
+  streamsReadBy,
+  TOKEN_FAILURES_LIMIT,
+  type RunningService,
+} from '@pizza/shared';
 import { NotificationsEnv } from './config';
 import { trackingHandlers } from './handlers';
 import { gatewayMetrics } from './metrics';
@@ -29,6 +37,14 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         total: config.WS_MAX_CONNECTIONS,
         perClient: config.WS_MAX_CONNECTIONS_PER_CLIENT,
       });
+      // The order API's limit on wrong tokens (same name, so the same counts in Redis), for the token channels.
+      const tokenFailures = redisFailureLimit({
+        name: TOKEN_FAILURES_LIMIT,
+        redis: bus.redis,
+        logger,
+        limit: config.RATE_LIMIT_TOKEN_FAILURES,
+        windowMs: config.RATE_LIMIT_WINDOW_MS,
+      });
       const gateway = new TrackingGateway({
         readCache: (orderId) => cache.read(orderId),
         readCaches: (orderIds) => cache.readMany(orderIds),
@@ -41,6 +57,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         caughtUp: () => bus.caughtUp(),
         trustProxy,
         caps,
+        tokenFailures,
       });
       const fanout = new FanoutSubscriber({
         redisUrl: config.REDIS_URL,
@@ -62,6 +79,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServ
         caps,
         trustProxy,
         metrics,
+        tokenFailures,
       });
       // Subscribed before any client can connect or any event is applied.
       await fanout.start();

@@ -1,6 +1,11 @@
 import type { HandlerContext, Logger } from '@pizza/shared';
 import type { TrackingUpdate } from '../src/domain/tracking';
-import { applyUpdate, EARLY_RETRY_DELAYS_MS, OutOfOrderError, type HandlerDeps } from '../src/handlers/apply';
+import {
+  applyUpdate,
+  EARLY_RETRY_DELAYS_MS,
+  OutOfOrderError,
+  type TrackingDeps,
+} from '../src/application/apply-tracking-update';
 import type { GatewayMetrics } from '../src/metrics';
 import type { ApplyOutcome, TrackingCache } from '../src/store/tracking-cache';
 
@@ -25,7 +30,7 @@ function setup(outcomes: ApplyOutcome[], options: { attempt?: number; delays?: n
   const metrics = {
     updates: { inc: (l: { outcome: string }) => counted.push(l.outcome) },
   } as unknown as GatewayMetrics;
-  const deps: HandlerDeps = {
+  const deps: TrackingDeps = {
     cache,
     metrics,
     maxRetries: 5,

@@ -3,9 +3,9 @@ import { trackingHandlers } from '../src/handlers';
 import { StockLevels } from '../src/stock/stock-levels';
 import { gatewayMetrics } from '../src/metrics';
 import { waitFor } from '@pizza/shared/testing';
-import { orderCreatedUpdate, orderStatusChangedUpdate } from '../src/domain/tracking';
+import { orderCreatedUpdate, orderStatusUpdate } from '../src/domain/tracking';
 import { CACHE_KEYS, TrackingCache } from '../src/store/tracking-cache';
-import { ORDER_STATUS_SET_PREFIX } from '../src/store/tracking-script';
+import { ORDER_STATUS_SET_PREFIX } from '../src/store/tracking-cache';
 import { happyPath, orderEvents, useGatewayHarness } from './helpers';
 
 jest.setTimeout(30_000);
@@ -25,13 +25,13 @@ test('an event applied again is stale, publishes nothing, and no key per event i
     for (const update of [
       orderCreatedUpdate(created),
       orderCreatedUpdate(created),
-      orderStatusChangedUpdate(confirmed),
-      orderStatusChangedUpdate(confirmed),
+      orderStatusUpdate(confirmed),
+      orderStatusUpdate(confirmed),
       orderCreatedUpdate(created),
     ])
       outcomes.push(await cache.apply(update, { force: false }));
     // Forced (a last attempt) changes nothing for an event already applied.
-    outcomes.push(await cache.apply(orderStatusChangedUpdate(confirmed), { force: true }));
+    outcomes.push(await cache.apply(orderStatusUpdate(confirmed), { force: true }));
     expect(outcomes).toEqual(['applied', 'stale', 'applied', 'stale', 'stale', 'stale']);
     // Besides the order's hash only the per-status sets of the system view, one key per status, not per event.
     const keys = await h.redis.keys('*');

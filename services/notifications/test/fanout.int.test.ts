@@ -1,6 +1,6 @@
 import { TRACKING_SEQUENCE, waitFor } from '@pizza/shared/testing';
 import type { Envelope } from '@pizza/shared';
-import { orderCreatedUpdate, orderStatusChangedUpdate } from '../src/domain/tracking';
+import { orderCreatedUpdate, orderStatusUpdate } from '../src/domain/tracking';
 import { CACHE_KEYS, TrackingCache } from '../src/store/tracking-cache';
 import { happyPath, JOURNEY, orderEvents, publish, useGatewayHarness, Watcher } from './helpers';
 
@@ -35,7 +35,7 @@ test('a change applied by another replica reaches the clients of this one throug
   const watcher = watch(port, o);
   await watcher.opened;
   expect(await elsewhere.apply(orderCreatedUpdate(created), { force: false })).toBe('applied');
-  expect(await elsewhere.apply(orderStatusChangedUpdate(confirmed), { force: false })).toBe('applied');
+  expect(await elsewhere.apply(orderStatusUpdate(confirmed), { force: false })).toBe('applied');
   expect(await watcher.waitForSequence(2)).toEqual(TRACKING_SEQUENCE.slice(0, 2));
 });
 

@@ -30,6 +30,7 @@ async function standalone(options: Partial<GatewayOptions>) {
     graceMs: 10_000,
     trustProxy: parseTrustProxy('loopback'),
     caps: new ConnectionCaps({ total: 10_000, perClient: 10_000 }),
+    tokenFailures: { attempt: () => Promise.resolve({ limited: false, settle: () => undefined }) },
     ...options,
   });
   const server: Server = createServer();

@@ -128,3 +128,17 @@ export class Watcher {
     return this.sequence;
   }
 }
+
+/** How a socket ended: its upgrade refused (the answer's status and Retry-After), or its close code once open. */
+export function upgradeEnding(
+  ws: WebSocket,
+): Promise<{ status: number; retryAfter: number } | { code: number }> {
+  return new Promise((resolve) => {
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after']) });
+      res.resume();
+    });
+    ws.once('close', (code) => resolve({ code }));
+    ws.once('error', () => undefined); // a refused upgrade ends here too, after the answer above
+  });
+}

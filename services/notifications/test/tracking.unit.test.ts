@@ -2,11 +2,9 @@ import { loadConfig, newEvent, StatusMessage, trackingTokenMatches, type Envelop
 import { TRACKING_SEQUENCE } from '@pizza/shared/testing';
 import { NotificationsEnv } from '../src/config';
 import {
-  deliveryCreatedUpdate,
-  deliveryStatusChangedUpdate,
-  orderCancelledUpdate,
+  deliveryStatusUpdate,
   orderCreatedUpdate,
-  orderStatusChangedUpdate,
+  orderStatusUpdate,
   toStatusMessage,
 } from '../src/domain/tracking';
 import { parseTrackingUrl } from '../src/domain/tracking-url';
@@ -21,11 +19,10 @@ function updateOf(event: Envelope) {
     case 'order.created':
       return orderCreatedUpdate(event);
     case 'order.status_changed':
-      return orderStatusChangedUpdate(event);
+      return orderStatusUpdate(event);
     case 'delivery.created':
-      return deliveryCreatedUpdate(event);
     case 'delivery.status_changed':
-      return deliveryStatusChangedUpdate(event);
+      return deliveryStatusUpdate(event);
     default:
       throw new Error(`no tracking update for ${event.event_type}`);
   }
@@ -76,7 +73,7 @@ describe('tracking updates', () => {
   });
 
   test('a cancellation needs only the order to be known and outranks every other state', () => {
-    const update = orderCancelledUpdate(
+    const update = orderStatusUpdate(
       newEvent(
         'order.cancelled',
         { order_id: 'o1', from: 'confirmed', status: 'cancelled', items: [], at },

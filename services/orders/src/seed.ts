@@ -1,5 +1,13 @@
 import type { Db } from 'mongodb';
-import { connectMongo, createLogger, loadConfig, MongoEnv } from '@pizza/shared';
+import {
+  connectMongo,
+  createLogger,
+  errorMessage,
+  loadConfig,
+  MongoEnv,
+  parseCommandLine,
+  runCommand,
+} from '@pizza/shared';
 import { collections, type MenuDoc } from './store/collections';
 
 const STOCK = 200;
@@ -107,21 +115,27 @@ export async function seedMenu(db: Db): Promise<number> {
   return result.upsertedCount;
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig(MongoEnv);
-  const logger = createLogger({ service: 'seed' });
-  const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, 'seed');
+const USAGE = 'usage: npm run seed (no arguments; environment: MONGO_URL, MONGO_DB)';
+
+/** `npm run seed` (and the seed Job): exit 0 done, 1 bad environment or failure, 2 any argument (it takes none). */
+async function seedMain(argv: string[]): Promise<number> {
+  parseCommandLine({ args: argv, options: {} });
   try {
-    const inserted = await seedMenu(mongo.db);
-    logger.info({ inserted, total: MENU_SEED.length, db: config.MONGO_DB }, 'menu seeded');
-  } finally {
-    await mongo.close();
+    const config = loadConfig(MongoEnv);
+    const logger = createLogger({ service: 'seed' });
+    const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, 'seed');
+    try {
+      const inserted = await seedMenu(mongo.db);
+      logger.info({ inserted, total: MENU_SEED.length, db: config.MONGO_DB }, 'menu seeded');
+    } finally {
+      await mongo.close();
+    }
+    return 0;
+  } catch (error) {
+    console.error(`seed: ${errorMessage(error)}`);
+    return 1;
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(`seed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-}
+if (require.main === module)
+  runCommand(() => seedMain(process.argv.slice(2)), { name: 'seed', usage: USAGE });

@@ -5,8 +5,7 @@ import { SimulatorEnv } from './config';
 import { FiringLoop } from './firing-loop';
 import { simulatorHandlers } from './handlers';
 import { simulatorMetrics } from './metrics';
-import { TimerStore } from './store/timer-store';
-import { WakeUpSubscriber } from './wake-ups';
+import { TimerStore, WakeUpSubscriber } from './store/timer-store';
 
 /** The simulator: durable timers in Redis that advance orders and deliveries one step at a time. */
 export function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {

@@ -1,6 +1,6 @@
-import { loadConfig, ConfigError } from '@pizza/shared';
+import { loadConfig, ConfigError, newEvent } from '@pizza/shared';
 import { SimulatorEnv } from '../src/config';
-import { deliveryTimerId, orderTimerId, orderTimerIds, pickDelay } from '../src/domain/timers';
+import { deliveryTimerId, orderTimerId, orderTimerIds, pickDelay, requestedStep } from '../src/domain/timers';
 
 describe('timer ids', () => {
   test('name the step, so asking twice for one step is one timer', () => {
@@ -15,6 +15,37 @@ describe('timer ids', () => {
       'order:o1:preparing',
       'order:o1:out_for_delivery',
     ]);
+  });
+});
+
+describe('requestedStep', () => {
+  const source = { source: 'test' };
+
+  test("an order's request: the order's timer, reporting the order's next status", () => {
+    const request = newEvent('order.simulate', { order_id: 'o1', next_status: 'preparing' }, source);
+    expect(requestedStep(request)).toEqual({
+      timerId: 'order:o1:preparing',
+      orderId: 'o1',
+      redrive: undefined,
+      report: { type: 'order.status_simulated', payload: { order_id: 'o1', status: 'preparing' } },
+    });
+  });
+
+  test("a delivery's request: the delivery's timer, for its order, and a re-drive stays one", () => {
+    const request = newEvent(
+      'delivery.simulate',
+      { delivery_id: 'd1', order_id: 'o1', next_status: 'on_the_way', redrive: true },
+      source,
+    );
+    expect(requestedStep(request)).toEqual({
+      timerId: 'delivery:d1:on_the_way',
+      orderId: 'o1',
+      redrive: true,
+      report: {
+        type: 'delivery.status_simulated',
+        payload: { delivery_id: 'd1', order_id: 'o1', status: 'on_the_way' },
+      },
+    });
   });
 });
 

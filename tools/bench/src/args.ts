@@ -32,7 +32,7 @@ export interface BenchArgs {
   help: boolean;
 }
 
-export const USAGE = `npm run bench -- [options]
+export const USAGE = `usage: npm run bench -- [options]
 
 What it runs (each part can be shortened or skipped for development):
   --rates R,R,…          open-loop phases at these orders/s, one after the other (default 10,20): latencies,

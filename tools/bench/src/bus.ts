@@ -4,11 +4,22 @@
  * Goal: our consume path at ≥ 50 % of the raw baseline.
  */
 import { resolveRedis } from '@pizza/stack';
-import { createLogger, EventBus, newEvent, ORDER_LIFECYCLE, STREAMS, type Envelope } from '@pizza/shared';
+import {
+  createLogger,
+  EventBus,
+  newEvent,
+  ORDER_LIFECYCLE,
+  parseCommandLine,
+  renderTable,
+  runCommand,
+  STREAMS,
+  type Envelope,
+} from '@pizza/shared';
 import { measureRawRedis } from './baselines/redis';
 
 const N = Number(process.env.BENCH_EVENTS ?? 50_000);
 const BATCH = 500;
+const USAGE = 'usage: npm run bench:bus (no arguments; environment: BENCH_EVENTS, default 50000)';
 
 async function perSecond(run: () => Promise<void>): Promise<number> {
   const started = performance.now();
@@ -54,29 +65,37 @@ async function measureOurBus(redisUrl: string): Promise<{ publish: number; consu
   }
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
+  parseCommandLine({ args: process.argv.slice(2), options: {} });
   const server = await resolveRedis();
   try {
     const raw = await measureRawRedis(server.url, N);
     const ours = await measureOurBus(server.url);
-    const format = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
-    const row = (name: string, our: number, rawRate: number) =>
-      `${name.padEnd(22)} ${format(our)} ${format(rawRate)} ${((our / rawRate) * 100).toFixed(0).padStart(6)} %`;
+    const rate = (n: number) => Math.round(n).toLocaleString('en-US');
+    const row = (name: string, our: number, rawRate: number) => [
+      name,
+      rate(our),
+      rate(rawRate),
+      `${((our / rawRate) * 100).toFixed(0)} %`,
+    ];
     console.log(`\nevent bus, ${N.toLocaleString('en-US')} events, one Redis on loopback\n`);
     console.log(
-      `${'path'.padEnd(22)} ${'ours (ev/s)'.padStart(12)} ${'raw (ev/s)'.padStart(12)} ${'ratio'.padStart(8)}`,
+      renderTable(
+        ['path', 'ours (ev/s)', 'raw (ev/s)', 'ratio'],
+        [
+          row('publish (pipelined)', ours.publish, raw.xaddPerSecond),
+          row('consume + ack', ours.consume, raw.readAckPerSecond),
+        ],
+        { figures: true },
+      ),
     );
-    console.log(row('publish (pipelined)', ours.publish, raw.xaddPerSecond));
-    console.log(row('consume + ack', ours.consume, raw.readAckPerSecond));
     console.log(
       `\ngoal: consume ≥ 50 % of raw — ${ours.consume / raw.readAckPerSecond >= 0.5 ? 'met' : 'NOT met'}`,
     );
+    return 0;
   } finally {
     await server.stop();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runCommand(main, { name: 'bench:bus', usage: USAGE });

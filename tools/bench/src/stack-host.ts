@@ -6,8 +6,11 @@
  * also runs against older commits' dependencies.
  */
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 export const READY_PREFIX = 'BENCH_STACK_READY ';
+
+const USAGE = 'usage: node --import tsx stack-host.ts [REPO ROOT]';
 
 /**
  * Every simulated customer is 127.0.0.1, one client to the rate limits: raise them out of the way (the
@@ -63,8 +66,22 @@ async function main(root: string): Promise<void> {
   process.stdout.write(`${READY_PREFIX}${JSON.stringify(ready)}\n`);
 }
 
+/** The repository root to run: the one argument, else the working directory. Strict: anything else throws. */
+function rootArgument(argv: string[]): string {
+  const { positionals } = parseArgs({ args: argv, options: {}, strict: true, allowPositionals: true });
+  if (positionals.length > 1) throw new Error(`Unexpected argument '${positionals[1]}'`);
+  return positionals[0] ?? process.cwd();
+}
+
 if (require.main === module) {
-  main(process.argv[2] ?? process.cwd()).catch((error: unknown) => {
+  let root: string;
+  try {
+    root = rootArgument(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`stack-host: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  main(root).catch((error: unknown) => {
     process.stderr.write(`stack-host: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
   });

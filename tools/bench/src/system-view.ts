@@ -12,12 +12,14 @@
 import WebSocket from 'ws';
 import Redis from 'ioredis';
 import { resolveRedis } from '@pizza/stack';
-import { parseCommandLine, WS_SYSTEM_PATH } from '@pizza/shared';
+import { parseCommandLine, renderTable, runCommand, WS_SYSTEM_PATH } from '@pizza/shared';
 import { waitFor } from '@pizza/shared/testing';
 import { countDelta, parseCommandStats } from './commandstats';
 import { cpuMsOf, cpuSource } from './cpu-time';
 import { connectionsAllowed } from './fanout/fd-limit';
 import { startGatewayProcess } from './fanout/gateway-process';
+
+const USAGE = 'usage: npm run bench:system-view [-- --seconds S --viewers N]';
 
 const log = (msg: string) => process.stderr.write(`bench:system-view: ${msg}\n`);
 
@@ -91,19 +93,14 @@ async function main(): Promise<number> {
     await redis.quit();
     await redisInstance.stop();
   }
-  process.stdout.write('viewers  redis cmd/s  gateway CPU ms/s  snapshots/viewer/s\n');
-  for (const r of results)
-    process.stdout.write(
-      `${String(r.viewers).padStart(7)}  ${String(r.commandsPerSecond).padStart(11)}  ${String(r.cpuMsPerSecond ?? 'n/a').padStart(16)}  ${String(r.messagesPerViewerPerSecond).padStart(18)}\n`,
-    );
+  const rows = results.map((r) =>
+    [r.viewers, r.commandsPerSecond, r.cpuMsPerSecond ?? 'n/a', r.messagesPerViewerPerSecond].map(String),
+  );
+  process.stdout.write(
+    `${renderTable(['viewers', 'redis cmd/s', 'gateway CPU ms/s', 'snapshots/viewer/s'], rows, { figures: true })}\n`,
+  );
   process.stdout.write(`${JSON.stringify(results)}\n`);
   return 0;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runCommand(main, { name: 'bench:system-view', usage: USAGE });

@@ -11,7 +11,7 @@
  */
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { parseCommandLine } from '@pizza/shared';
+import { parseCommandLine, runCommand } from '@pizza/shared';
 import { cpuSource } from './cpu-time';
 import { httpClient } from './http-client';
 import { readMenu } from './invariants';
@@ -76,10 +76,12 @@ async function measure(
   }
 }
 
+const USAGE = 'usage: npm run bench:tracing [-- --rate R --seconds S]';
+
 const fixed = (n: number | undefined, digits = 1) =>
   n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(digits);
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const { values } = parseCommandLine({
     args: process.argv.slice(2),
     strict: true,
@@ -109,15 +111,11 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
+    return 0;
   } finally {
     await sink.stop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`bench:tracing: ${error instanceof Error ? error.stack : String(error)}`);
-    process.exit(1);
-  },
-);
+// Ends the process once the exit code is set, whatever handles the measured stacks leave open.
+void runCommand(main, { name: 'bench:tracing', usage: USAGE }).then(() => process.exit());

@@ -6,12 +6,15 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { MongoClient, type Collection } from 'mongodb';
 import { readUsage, usageSince, type ProcUsage } from './proc-usage';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ITEMS = 1000;
+const USAGE =
+  'usage: npm run bench:mongo-lite (no arguments; environment: BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_SERVER_NODE_ARGS)';
 
 interface Result {
   name: string;
@@ -166,6 +169,13 @@ async function main(): Promise<void> {
   }
 }
 
+// Strict, as mongo-lite's own command line: an argument is a mistake, never silently ignored.
+try {
+  parseArgs({ args: process.argv.slice(2), options: {}, strict: true });
+} catch (error) {
+  console.error(`bench:mongo-lite: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  process.exit(2);
+}
 main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;

@@ -1,10 +1,20 @@
 // mongo-lite --port P [--host H] [--dbpath DIR] [--exit-with-parent] (see args.ts)
 // Prints one JSON line when listening; stops cleanly (flushing the journal) on SIGTERM/SIGINT.
-import { parseCliArgs, USAGE } from './args';
+import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { start } from './server';
 
+/** The options, or exit 2 with the usage (as mongod does for bad options). */
+function argsOrExit(): CliArgs {
+  try {
+    return parseCliArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`mongo-lite: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2));
+  const args = argsOrExit();
   if (args.help) {
     console.log(USAGE);
     return;

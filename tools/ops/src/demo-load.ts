@@ -11,7 +11,7 @@ import {
 } from '@pizza/shared';
 import { DemoLoadEnv } from './config';
 
-export const USAGE = `npm run demo:load -- [--count N] [--per-second R] [--url URL]
+export const USAGE = `usage: npm run demo:load -- [--count N] [--per-second R] [--url URL]
   Sends N demo orders (at most 500) at R per second (at most 50) through the public HTTP API of URL
   (default http://localhost:8080, what npm start prints). The system page's admin control runs the same code.
   The orders carry the admin token (ADMIN_TOKEN, else the running npm start's), so that the per-client

@@ -79,22 +79,16 @@ export function orderCreatedUpdate(event: Of<'order.created'>): TrackingUpdate {
   });
 }
 
-export function orderStatusChangedUpdate(event: Of<'order.status_changed'>): TrackingUpdate {
+/** A later step of the order: a status change or its cancellation (both carry the new status and when). */
+export function orderStatusUpdate(event: Of<'order.status_changed' | 'order.cancelled'>): TrackingUpdate {
   const p = event.payload;
   return update(event, p.order_id, RANKS.order[p.status], { status: p.status, at: p.at });
 }
 
-export function orderCancelledUpdate(event: Of<'order.cancelled'>): TrackingUpdate {
-  const p = event.payload;
-  return update(event, p.order_id, RANKS.order[p.status], { status: p.status, at: p.at });
-}
-
-export function deliveryCreatedUpdate(event: Of<'delivery.created'>): TrackingUpdate {
-  const p = event.payload;
-  return update(event, p.order_id, RANKS.delivery[p.status], { delivery_status: p.status, at: p.at });
-}
-
-export function deliveryStatusChangedUpdate(event: Of<'delivery.status_changed'>): TrackingUpdate {
+/** A step of the order's delivery: its creation (`waiting`) or a later status. */
+export function deliveryStatusUpdate(
+  event: Of<'delivery.created' | 'delivery.status_changed'>,
+): TrackingUpdate {
   const p = event.payload;
   return update(event, p.order_id, RANKS.delivery[p.status], { delivery_status: p.status, at: p.at });
 }

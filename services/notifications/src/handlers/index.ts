@@ -1,17 +1,19 @@
 import type { BatchEntry, BatchHandler, Envelope, HandlerContext, Handlers } from '@pizza/shared';
 import type { StockLevels } from '../stock/stock-levels';
 import {
-  deliveryCreatedUpdate,
-  deliveryStatusChangedUpdate,
-  orderCancelledUpdate,
+  deliveryStatusUpdate,
   orderCreatedUpdate,
-  orderStatusChangedUpdate,
+  orderStatusUpdate,
   type TrackingUpdate,
 } from '../domain/tracking';
-import { applyUpdate, applyUpdates, type HandlerDeps } from './apply';
+import { applyUpdate, applyUpdates, type TrackingDeps } from '../application/apply-tracking-update';
 
 type Tracked = Envelope<
-  'order.created' | 'order.status_changed' | 'order.cancelled' | 'delivery.created' | 'delivery.status_changed'
+  | 'order.created'
+  | 'order.status_changed'
+  | 'order.cancelled'
+  | 'delivery.created'
+  | 'delivery.status_changed'
 >;
 
 /**
@@ -20,7 +22,7 @@ type Tracked = Envelope<
  * the cached stock levels (the stock channel pushes them). One read of the bus is applied in (at most) two
  * round trips to Redis; each event alone is the fallback.
  */
-export function trackingHandlers(deps: HandlerDeps & { stock: StockLevels }) {
+export function trackingHandlers(deps: TrackingDeps & { stock: StockLevels }) {
   const handlers = {
     'order.created': (event, ctx) => applyUpdate(deps, updateOf(event, ctx), ctx),
     'order.status_changed': (event, ctx) => applyUpdate(deps, updateOf(event, ctx), ctx),
@@ -56,12 +58,10 @@ function domainUpdateOf(event: Tracked): TrackingUpdate {
     case 'order.created':
       return orderCreatedUpdate(event);
     case 'order.status_changed':
-      return orderStatusChangedUpdate(event);
     case 'order.cancelled':
-      return orderCancelledUpdate(event);
+      return orderStatusUpdate(event);
     case 'delivery.created':
-      return deliveryCreatedUpdate(event);
     case 'delivery.status_changed':
-      return deliveryStatusChangedUpdate(event);
+      return deliveryStatusUpdate(event);
   }
 }

@@ -3,12 +3,13 @@ import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import {
-  clientAddress,
+  pathOf,
   trackingTokenMatches,
   WS_CLOSE_NOT_FOUND,
   WS_SYSTEM_PATH,
   WS_TRACE_PATH,
   WS_TRACE_PROTOCOL,
+  type FailureLimit,
   type Logger,
   type TrustProxy,
 } from '@pizza/shared';
@@ -19,7 +20,7 @@ import type Redis from 'ioredis';
 import type { CachedOrder } from '../store/tracking-cache';
 import { parseTrackingUrl, tokenFromProtocols } from '../domain/tracking-url';
 import type { GatewayMetrics } from '../metrics';
-import type { ConnectionCaps } from '../ws/connection-caps';
+import { upgradeWithin, type ConnectionCaps, type TokenCheck } from '../ws/connection-caps';
 import { SystemChannel } from './system-channel';
 import { TraceChannel } from './trace-channel';
 
@@ -36,13 +37,17 @@ export interface ObservabilityOptions {
   caps: ConnectionCaps;
   trustProxy: TrustProxy;
   metrics: Pick<GatewayMetrics, 'refused'>;
+  /** Wrong tokens on the trace channel count with the tracking channel's and the order API's. */
+  tokenFailures: FailureLimit;
 }
 
 /** Whether the path is one of these channels (the tracking gateway leaves such upgrades alone). */
 export function isObservabilityPath(url: string | undefined): boolean {
-  const path = (url ?? '').split('?')[0]!;
-  return path === WS_SYSTEM_PATH || path === WS_STOCK_PATH || path.startsWith(WS_TRACE_PATH);
+  const path = pathOf(url);
+  return path === WS_SYSTEM_PATH || path === WS_STOCK_PATH || isTracePath(url);
 }
+
+const isTracePath = (url: string | undefined) => pathOf(url).startsWith(WS_TRACE_PATH);
 
 /**
  * `/ws/v1/system` and `/ws/v1/stock` (public, read-only) and `/ws/v1/order-trace/{id}` (the order's tracking token offered as a
@@ -72,14 +77,11 @@ export class ObservabilityChannels {
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (!isObservabilityPath(req.url)) return;
-      const address = clientAddress(req, this.o.trustProxy);
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        if (!this.o.caps.admit(ws, address, (cap) => this.o.metrics.refused.inc({ reason: cap }))) return;
-        this.connect(ws, req).catch((error: unknown) => {
-          this.o.logger.error({ err: error }, 'observability connection failed');
-          ws.close(1011, 'internal error');
-        });
-      });
+      // Only the trace channel checks a token; the others are public.
+      const tokenFailures = isTracePath(req.url) ? this.o.tokenFailures : undefined;
+      upgradeWithin(this.o, this.wss, { req, socket, head, tokenFailures }, (ws, check) =>
+        this.connect(ws, req, check),
+      );
     });
     this.pinger = setInterval(() => {
       for (const ws of this.wss.clients) {
@@ -100,7 +102,7 @@ export class ObservabilityChannels {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private async connect(ws: WebSocket, req: IncomingMessage): Promise<void> {
+  private async connect(ws: WebSocket, req: IncomingMessage, check: TokenCheck): Promise<void> {
     const url = req.url ?? '';
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
@@ -112,7 +114,9 @@ export class ObservabilityChannels {
     const orderId = parseTrackingUrl(url, undefined, WS_TRACE_PATH)?.orderId;
     const token = tokenFromProtocols(req.headers['sec-websocket-protocol']) ?? '';
     const cached = orderId ? await this.o.readCache(orderId) : undefined;
-    if (!orderId || !cached || !trackingTokenMatches(token, cached.tokenHash)) {
+    const refused = !orderId || !cached || !trackingTokenMatches(token, cached.tokenHash);
+    check.settle(refused);
+    if (refused) {
       ws.send(
         JSON.stringify({ type: 'error', code: 'not_found', message: 'No such order, or a wrong token' }),
       );

@@ -8,7 +8,7 @@ import {
   type OrderStatus,
   type StreamName,
 } from '@pizza/shared';
-import { ORDER_STATUS_SET_PREFIX } from '../store/tracking-script';
+import { ORDER_STATUS_SET_PREFIX } from '../store/tracking-cache';
 import { CACHE_TTL_SECONDS } from '../store/tracking-cache';
 
 /** What one tick reads from Redis, before rates are derived. */

@@ -2,10 +2,10 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import {
-  clientAddress,
   inPushSpan,
   pathOf,
   trackingTokenMatches,
+  type FailureLimit,
   type Logger,
   type TrustProxy,
 } from '@pizza/shared';
@@ -15,9 +15,8 @@ import { parseTrackingUrl, type TrackingTarget } from '../domain/tracking-url';
 import { isObservabilityPath } from '../system-view/channels';
 import type { GatewayMetrics } from '../metrics';
 import type { CachedOrder } from '../store/tracking-cache';
-import type { ConnectionCaps } from './connection-caps';
-import { ClientRegistry } from './registry';
-import { TrackedClient } from './tracked-client';
+import { upgradeWithin, type ConnectionCaps, type TokenCheck } from './connection-caps';
+import { ClientRegistry, TrackedClient } from './tracked-client';
 
 export interface GatewayOptions {
   readCache(orderId: string): Promise<CachedOrder | undefined>;
@@ -38,7 +37,12 @@ export interface GatewayOptions {
   trustProxy: TrustProxy;
   /** Shared with the gateway's other channels: the caps count every socket of the process. */
   caps: ConnectionCaps;
+  /** Wrong tokens per client address (RATE_LIMIT_TOKEN_FAILURES), counted with the order API's. */
+  tokenFailures: FailureLimit;
 }
+
+/** How a tracker's connect ended: only `not_found` (a wrong token, or an order unknown) is a failed check. */
+type Authorization = 'authorized' | 'not_found' | 'gone';
 
 /** Time given to clients to complete the closing handshake on shutdown before they are cut. */
 const CLOSE_GRACE_MS = 1_000;
@@ -175,17 +179,12 @@ export class TrackingGateway {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    const address = clientAddress(req, this.o.trustProxy);
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!this.o.caps.admit(ws, address, (cap) => this.o.metrics.refused.inc({ reason: cap }))) return;
-      this.connect(ws, target).catch((error: unknown) => {
-        this.o.logger.error({ err: error }, 'tracking connection failed');
-        ws.close(1011, 'internal error');
-      });
-    });
+    upgradeWithin(this.o, this.wss, { req, socket, head, tokenFailures: this.o.tokenFailures }, (ws, check) =>
+      this.connect(ws, target, check),
+    );
   }
 
-  private async connect(ws: WebSocket, target: TrackingTarget): Promise<void> {
+  private async connect(ws: WebSocket, target: TrackingTarget, check: TokenCheck): Promise<void> {
     const client = new TrackedClient(ws, target.orderId ?? '', this.o);
     this.o.metrics.open.inc();
     ws.on('pong', () => client.seen());
@@ -197,17 +196,21 @@ export class TrackingGateway {
       client.wake();
     });
     if (this.stopping) return client.goAway();
-    if (!target.orderId || !target.token) return client.rejectNotFound();
-    // Registered before the cache is read, so nothing fanned out in between is missed.
-    this.clients.add(client);
-    await this.authorize(client, target.token);
+    let outcome: Authorization = 'not_found';
+    if (target.orderId && target.token) {
+      // Registered before the cache is read, so nothing fanned out in between is missed.
+      this.clients.add(client);
+      outcome = await this.authorize(client, target.token);
+    }
+    check.settle(outcome === 'not_found');
+    if (outcome === 'not_found') client.rejectNotFound();
   }
 
   /**
    * Sends the cached state if the token matches. An order not cached yet gets a grace period to appear,
    * counted from when the gateway has caught up with its streams, so that 4404 means unknown, not "not read yet".
    */
-  private async authorize(client: TrackedClient, token: string): Promise<void> {
+  private async authorize(client: TrackedClient, token: string): Promise<Authorization> {
     const latest = Date.now() + CATCH_UP_MAX_WAIT_MS + this.o.graceMs;
     let deadline = latest;
     let caughtUp = false;
@@ -217,18 +220,24 @@ export class TrackingGateway {
     });
     for (;;) {
       const cached = await this.o.readCache(client.orderId);
-      if (client.closed) return;
-      if (this.stopping) return client.goAway();
+      if (client.closed) return 'gone';
+      if (this.stopping) return this.goAway(client);
       if (cached) {
-        if (!trackingTokenMatches(token, cached.tokenHash)) return client.rejectNotFound();
-        return client.authorize(cached.state);
+        if (!trackingTokenMatches(token, cached.tokenHash)) return 'not_found';
+        client.authorize(cached.state);
+        return 'authorized';
       }
       if (caughtUp && deadline === latest) deadline = Math.min(latest, Date.now() + this.o.graceMs);
       const left = deadline - Date.now();
-      if (left <= 0) return client.rejectNotFound();
+      if (left <= 0) return 'not_found';
       await client.waitForState(Math.min(left, CATCH_UP_RECHECK_MS));
-      if (this.stopping) return client.goAway();
+      if (this.stopping) return this.goAway(client);
     }
+  }
+
+  private goAway(client: TrackedClient): 'gone' {
+    client.goAway();
+    return 'gone';
   }
 
   private ping(): void {

@@ -1,5 +1,6 @@
 import {
   ORDER_LIFECYCLE,
+  type Envelope,
   type EventPayload,
   type SimulatedDeliveryStatus,
   type SimulatedOrderStatus,
@@ -40,15 +41,29 @@ export function pickDelay(range: DelayRange, random: () => number = Math.random)
   return range.minMs + Math.min(span - 1, Math.floor(random() * span));
 }
 
-/** The event that reports a simulated step: the order's next status, or the delivery's. */
-export function orderStatusSimulated(
-  payload: EventPayload<'order.simulate'>,
-): EventPayload<'order.status_simulated'> {
-  return { order_id: payload.order_id, status: payload.next_status };
+/** A request for the next simulated step of an order or of its delivery. */
+export type SimulateRequest = Envelope<'order.simulate'> | Envelope<'delivery.simulate'>;
+
+/** The step a request asks for: the timer that will take it, and the event that will report it. */
+export interface RequestedStep {
+  timerId: string;
+  orderId: string;
+  /** A re-drive: the step may have been taken before and its report lost, so it is taken again. */
+  redrive: boolean | undefined;
+  report:
+    | { type: 'order.status_simulated'; payload: EventPayload<'order.status_simulated'> }
+    | { type: 'delivery.status_simulated'; payload: EventPayload<'delivery.status_simulated'> };
 }
 
-export function deliveryStatusSimulated(
-  payload: EventPayload<'delivery.simulate'>,
-): EventPayload<'delivery.status_simulated'> {
-  return { delivery_id: payload.delivery_id, order_id: payload.order_id, status: payload.next_status };
+export function requestedStep(request: SimulateRequest): RequestedStep {
+  const { order_id, redrive } = request.payload;
+  if (request.event_type === 'order.simulate') {
+    const payload = { order_id, status: request.payload.next_status };
+    const timerId = orderTimerId(order_id, request.payload.next_status);
+    return { timerId, orderId: order_id, redrive, report: { type: 'order.status_simulated', payload } };
+  }
+  const { delivery_id } = request.payload;
+  const payload = { delivery_id, order_id, status: request.payload.next_status };
+  const timerId = deliveryTimerId(delivery_id, request.payload.next_status);
+  return { timerId, orderId: order_id, redrive, report: { type: 'delivery.status_simulated', payload } };
 }

@@ -1,6 +1,6 @@
 import type { Handlers } from '@pizza/shared';
-import { scheduleDeliveryStep, scheduleOrderStep, type SimulatorDeps } from '../application/schedule-step';
-import { orderTimerIds } from '../domain/timers';
+import { dropOrderTimers } from '../application/drop-order-timers';
+import { scheduleStep, type SimulatorDeps } from '../application/schedule-step';
 
 /**
  * The events the simulator consumes: a simulate request becomes a timer; order.cancelled drops the order's
@@ -8,12 +8,8 @@ import { orderTimerIds } from '../domain/timers';
  */
 export function simulatorHandlers(deps: SimulatorDeps) {
   return {
-    'order.simulate': (event, ctx) => scheduleOrderStep(deps, event, ctx.logger),
-    'delivery.simulate': (event, ctx) => scheduleDeliveryStep(deps, event, ctx.logger),
-    'order.cancelled': async (event, ctx) => {
-      const orderId = event.payload.order_id;
-      const removed = await deps.store.cancelOrder(orderId, orderTimerIds(orderId));
-      ctx.logger.info({ order_id: orderId, removed }, 'order cancelled; its timers are dropped');
-    },
+    'order.simulate': (event, ctx) => scheduleStep(deps, event, ctx.logger),
+    'delivery.simulate': (event, ctx) => scheduleStep(deps, event, ctx.logger),
+    'order.cancelled': (event, ctx) => dropOrderTimers(deps, event.payload.order_id, ctx.logger),
   } satisfies Handlers;
 }

@@ -1,6 +1,13 @@
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import { defineScript, fieldsToList, STREAMS, type StreamFields } from '@pizza/shared';
+import {
+  ChannelSubscription,
+  defineScript,
+  fieldsToList,
+  STREAMS,
+  type Logger,
+  type StreamFields,
+} from '@pizza/shared';
 import { CANCEL_ORDER_TIMERS, FIRE_DUE_TIMERS, SCHEDULE_TIMER } from './timer-scripts';
 
 /** Redis keys of the simulator (one Redis, one simulator deployment). */
@@ -97,5 +104,47 @@ export class TimerStore {
 
   pending(): Promise<number> {
     return this.redis.zcard(TIMER_KEYS.due);
+  }
+}
+
+export interface WakeUpOptions {
+  redisUrl: string;
+  name: string;
+  logger: Logger;
+  /** A timer due in `delayMs` was scheduled by some replica. */
+  onScheduled(delayMs: number): void;
+  /** After a lost connection is back: wake-ups may have been missed, so look at the due timers now. */
+  onResubscribed(): void;
+}
+
+/**
+ * This replica's end of the timer wake-ups: a connection of its own subscribed to the channel every scheduled
+ * timer's delay is PUBLISHed on, so an idle loop sleeps until its next due timer instead of polling.
+ */
+export class WakeUpSubscriber {
+  private readonly subscription: ChannelSubscription;
+
+  constructor(o: WakeUpOptions) {
+    this.subscription = new ChannelSubscription({
+      redisUrl: o.redisUrl,
+      connectionName: `${o.name}:wake-ups`,
+      channel: TIMER_KEYS.scheduledChannel,
+      logger: o.logger,
+      what: 'timer wake-up',
+      onMessage: (message) => {
+        const delayMs = Number(message);
+        if (Number.isFinite(delayMs)) o.onScheduled(delayMs);
+        else o.logger.warn('ignoring a malformed timer wake-up');
+      },
+      onResubscribed: () => o.onResubscribed(),
+    });
+  }
+
+  start(): Promise<void> {
+    return this.subscription.start();
+  }
+
+  stop(): Promise<void> {
+    return this.subscription.stop();
   }
 }

@@ -3,7 +3,7 @@ import type { TrackingUpdate } from '../domain/tracking';
 import type { GatewayMetrics } from '../metrics';
 import type { TrackingCache } from '../store/tracking-cache';
 
-export interface HandlerDeps {
+export interface TrackingDeps {
   cache: TrackingCache;
   metrics: GatewayMetrics;
   /** STREAM_MAX_RETRIES: on the last attempt an early update is applied anyway. */
@@ -32,7 +32,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Applies one update to the cache (which fans it out). Duplicates and stale updates are acked as no-ops. */
 export async function applyUpdate(
-  deps: HandlerDeps,
+  deps: TrackingDeps,
   update: TrackingUpdate,
   ctx: HandlerContext,
 ): Promise<void> {
@@ -57,7 +57,7 @@ export async function applyUpdate(
  * the ones already applied are stale no-ops.
  */
 export async function applyUpdates(
-  deps: HandlerDeps,
+  deps: TrackingDeps,
   entries: readonly { update: TrackingUpdate; ctx: HandlerContext }[],
 ): Promise<void> {
   const outcomes = await deps.cache.applyMany(
