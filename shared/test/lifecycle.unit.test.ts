@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import type { SourceFile } from 'typescript';
 import { z } from 'zod';
 import {
   checkStep,
@@ -15,7 +15,17 @@ import {
   trackingRanks,
   type Lifecycles,
 } from '../src/contract';
-import { TRACKING_SEQUENCE } from '../src/testing';
+import { DELIVERY_STATUSES } from '../src/contract';
+import { movesTo, TRACKING_SEQUENCE, upTo } from '../src/testing';
+import {
+  isTestCode,
+  parseSource,
+  sourceFiles,
+  statusLists,
+  statusLiterals,
+  statusMatcher,
+  type Finding,
+} from './status-literals';
 
 /** Every allowed step and every refusal of the order's lifecycle, written out: row = from, column = to. */
 const ORDER_STEPS = `
@@ -148,40 +158,78 @@ describe('adding a status is one change to the definition', () => {
     expect(ranks.order.preparing).toEqual({ rank: 40, requires: 30 });
     expect(ranks.order.cancelled).toEqual({ rank: 100, requires: 10 });
   });
+
+  test('the step lists tests drive orders along are cut from the definition, so they take it in too', () => {
+    expect(upTo(order.simulated, 'out_for_delivery')).toEqual([
+      'confirmed',
+      'baking',
+      'preparing',
+      'out_for_delivery',
+    ]);
+    expect(movesTo(order.happyPath, 'preparing')).toEqual([
+      ['created', 'confirmed'],
+      ['confirmed', 'baking'],
+      ['baking', 'preparing'],
+    ]);
+  });
 });
 
 describe('no view of the statuses outside the definition', () => {
-  const ROOT = resolve(__dirname, '../..');
-  const PRODUCT = ['services', 'frontend/src', 'shared/src', 'tools/bench/src'];
+  /** All of the repository's code: product, tests, tools and the test suites of the whole system. */
+  const CODE = ['services', 'frontend', 'shared', 'tools', 'test'];
   const DEFINITION = 'shared/src/contract/lifecycle.ts';
+  /** This test: it writes the statuses out on purpose, to check every view of the definition against them. */
+  const WRITTEN_OUT = 'shared/test/lifecycle.unit.test.ts';
   /** Literals that happen to spell a status but mean something else. */
   const NOT_STATUSES: Record<string, string[]> = {
     // a timer's scheduling result
     'services/simulator/src/store/timer-store.ts': ['cancelled'],
-    // the canned reply of a bare HTTP server the benchmark compares against
-    'tools/bench/src/baselines/http.ts': ['created'],
   };
-  const statuses = new Set<string>([...ORDER_STATUSES, ...DELIVERY_LIFECYCLE.happyPath]);
-
-  function sources(dir: string): string[] {
-    return readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      if (name === 'node_modules' || name === 'test' || name === 'dist') return [];
-      if (statSync(path).isDirectory()) return sources(path);
-      return /\.tsx?$/.test(name) ? [path] : [];
-    });
-  }
+  const isStatus = statusMatcher(ORDER_STATUSES, DELIVERY_STATUSES);
+  const where = (f: Finding) => `${f.path}:${f.line}: ${f.text}`;
+  let files: SourceFile[] = [];
+  beforeAll(() => {
+    files = sourceFiles(resolve(__dirname, '../..'), CODE).filter(
+      (f) => f.fileName !== DEFINITION && f.fileName !== WRITTEN_OUT,
+    );
+  });
 
   test('product code names a status only through the lifecycle definition', () => {
-    const retyped = PRODUCT.flatMap((dir) => sources(join(ROOT, dir)))
-      .map((path) => relative(ROOT, path))
-      .filter((path) => path !== DEFINITION)
-      .flatMap((path) =>
-        [...readFileSync(join(ROOT, path), 'utf8').matchAll(/'([a-z_]+)'/g)]
-          .map((m) => m[1]!)
-          .filter((literal) => statuses.has(literal) && !NOT_STATUSES[path]?.includes(literal))
-          .map((literal) => `${path}: '${literal}'`),
-      );
-    expect(retyped).toEqual([]);
+    const retyped = files
+      .filter((file) => !isTestCode(file.fileName))
+      .flatMap((file) => statusLiterals(file, isStatus))
+      .filter((f) => !NOT_STATUSES[f.path]?.includes(JSON.parse(f.text) as string));
+    expect(retyped.map(where)).toEqual([]);
+  });
+
+  test('no code, tests and tools included, lists statuses by hand: step lists and unions derive from it', () => {
+    const lists = files.flatMap((file) => statusLists(file, isStatus));
+    expect(lists.map(where)).toEqual([]);
+  });
+
+  test('the scan sees every quote style, journey steps and chains of steps, and lets one status or one step pass', () => {
+    const sample = parseSource(
+      'sample.ts',
+      [
+        `type Step = "confirmed" | 'preparing';`,
+        'drive(order, `confirmed`, "preparing", \'out_for_delivery\');',
+        `expect(seen).toEqual(['created/null', 'confirmed/-']);`,
+        `const both = ['waiting', 'waiting'];`,
+        `changed('created', 'confirmed', 1); moveTo(order, "preparing");`,
+        `const path = [o.created(), o.status('created', 'confirmed'), o.status('confirmed', 'preparing')];`,
+        `// 'created', 'confirmed' in a comment; 'delivered/s' is no journey step`,
+      ].join('\n'),
+    );
+    expect(statusLists(sample, isStatus).map((f) => [f.line, f.text])).toEqual([
+      [1, 'confirmed, preparing'],
+      [2, 'confirmed, preparing, out_for_delivery'],
+      [3, 'created/null, confirmed/-'],
+      [6, 'created → confirmed, confirmed → preparing'],
+    ]);
+    const literals = parseSource(
+      'sample.ts',
+      'const a = "created"; const b = `waiting`; const c = \'delivered/s\';',
+    );
+    expect(statusLiterals(literals, isStatus).map((f) => f.text)).toEqual(['"created"', '"waiting"']);
   });
 });

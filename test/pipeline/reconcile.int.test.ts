@@ -1,4 +1,4 @@
-import { STREAMS } from '@pizza/shared';
+import { ORDER_LIFECYCLE, STREAMS } from '@pizza/shared';
 import { metricValue, waitFor } from '@pizza/shared/testing';
 import { TIMER_KEYS } from '@pizza/simulator/src/store/timer-store';
 import { orderTimerId } from '@pizza/simulator/src/domain/timers';
@@ -63,17 +63,17 @@ test('when a step fired but its event was lost, then the stalled order is re-dri
   expect(
     await metricValue(orders.url, 'reconcile_redriven_total', { service: 'orders', step: 'confirmed' }),
   ).toBeGreaterThan(before);
-  expect((await getOrder(orders.url, order)).timeline.map((t) => t.status)).toEqual([
-    'created',
-    'confirmed',
-    'preparing',
-    'out_for_delivery',
-    'delivered',
-  ]);
+  expect((await getOrder(orders.url, order)).timeline.map((t) => t.status)).toEqual(
+    ORDER_LIFECYCLE.happyPath,
+  );
   expect(await trackerSees(order, 'delivered/delivered')).toEqual(['delivered/delivered']);
 });
 
 test('when Redis loses everything while orders wait on the delivery service, then they are re-driven, delivered, and a tracker sees it', async () => {
+  // The orders process is shared by every test of the file: its counter counts from where it stands now.
+  const redrivenDelivered = () =>
+    metricValue(orders.url, 'reconcile_redriven_total', { service: 'orders', step: 'delivered' });
+  const before = await redrivenDelivered();
   const placed = await p.whilePaused(delivery, async () => {
     const list = [await placeOrder(orders.url, 1), await placeOrder(orders.url, 2)];
     await waitFor(
@@ -89,9 +89,8 @@ test('when Redis loses everything while orders wait on the delivery service, the
   });
 
   for (const order of placed) await waitDelivered(order);
-  expect(
-    await metricValue(orders.url, 'reconcile_redriven_total', { service: 'orders', step: 'delivered' }),
-  ).toBeGreaterThan(0);
+  // Each order was re-driven at least once (more if the delivery took longer than a stall bound).
+  expect(await redrivenDelivered()).toBeGreaterThanOrEqual(before + placed.length);
   for (const order of placed)
     expect(await trackerSees(order, 'delivered/delivered')).toEqual(['delivered/delivered']);
 });

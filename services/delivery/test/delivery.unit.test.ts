@@ -1,5 +1,11 @@
-import { loadConfig, ORDER_STATUSES } from '@pizza/shared';
-import { deciderSpec } from '@pizza/shared/testing';
+import {
+  DELIVERY_LIFECYCLE,
+  loadConfig,
+  ORDER_STATUSES,
+  type DeliveryStatus,
+  type SimulatedDeliveryStatus,
+} from '@pizza/shared';
+import { deciderSpec, movesTo } from '@pizza/shared/testing';
 import { DeliveryEnv } from '../src/config';
 import { decide, evolve, initialState, startsDelivery, type DeliveryEvent } from '../src/domain/delivery';
 
@@ -11,12 +17,11 @@ const created: DeliveryEvent = {
   type: 'delivery.created',
   data: { ...ids, status: 'waiting', address: '1 Main St', at: at(0).toISOString() },
 };
-type Status = 'waiting' | 'on_the_way' | 'delivered';
-const changed = (from: Status, status: Status, second: number): DeliveryEvent => ({
+const changed = (from: DeliveryStatus, status: DeliveryStatus, second: number): DeliveryEvent => ({
   type: 'delivery.status_changed',
   data: { ...ids, from, status, at: at(second).toISOString() },
 });
-const simulate = (next_status: 'on_the_way' | 'delivered'): DeliveryEvent => ({
+const simulate = (next_status: SimulatedDeliveryStatus): DeliveryEvent => ({
   type: 'delivery.simulate',
   data: { ...ids, next_status },
 });
@@ -25,10 +30,15 @@ const start = {
   now: at(0),
   delivery: { id: 'd1', orderId: 'o1', address: '1 Main St' },
 } as const;
-const simulated = (status: 'on_the_way' | 'delivered', second: number) =>
+const simulated = (status: SimulatedDeliveryStatus, second: number) =>
   ({ type: 'ApplySimulatedStatus', status, now: at(second) }) as const;
-const onTheWay = [created, changed('waiting', 'on_the_way', 1)];
-const delivered = [...onTheWay, changed('on_the_way', 'delivered', 2)];
+/** The delivery's history up to `status` along its happy path, one second a step. */
+const historyTo = (status: DeliveryStatus): DeliveryEvent[] => [
+  created,
+  ...movesTo(DELIVERY_LIFECYCLE.happyPath, status).map(([from, to], i) => changed(from, to, i + 1)),
+];
+const onTheWay = historyTo('on_the_way');
+const delivered = historyTo('delivered');
 
 describe('starting a delivery', () => {
   test('only an order going out for delivery starts one', () => {

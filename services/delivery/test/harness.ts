@@ -12,6 +12,7 @@ import {
   type Envelope,
   type EventType,
   type RunningService,
+  type SimulatedDeliveryStatus,
 } from '@pizza/shared';
 import { start } from '../src/main';
 
@@ -134,7 +135,7 @@ export function outForDelivery(orderId: string, options: { redrive?: true } = {}
   );
 }
 
-export function statusSimulated(deliveryId: string, orderId: string, status: 'on_the_way' | 'delivered') {
+export function statusSimulated(deliveryId: string, orderId: string, status: SimulatedDeliveryStatus) {
   return newEvent(
     'delivery.status_simulated',
     { delivery_id: deliveryId, order_id: orderId, status },

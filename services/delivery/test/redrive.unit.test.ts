@@ -1,4 +1,4 @@
-import { loadConfig, reconcileSettings } from '@pizza/shared';
+import { loadConfig, reconcileSettings, type SimulatedDeliveryStatus } from '@pizza/shared';
 import { deciderSpec } from '@pizza/shared/testing';
 import { DeliveryEnv } from '../src/config';
 import {
@@ -35,7 +35,7 @@ const delivered: DeliveryEvent = {
   type: 'delivery.status_changed',
   data: { ...ids, from: 'on_the_way', status: 'delivered', at: at(2).toISOString() },
 };
-const redrive = (next_status: 'on_the_way' | 'delivered'): DeliveryEvent => ({
+const redrive = (next_status: SimulatedDeliveryStatus): DeliveryEvent => ({
   type: 'delivery.simulate',
   data: { ...ids, next_status, redrive: true },
 });

@@ -3,7 +3,7 @@ import { StatusMessage, WS_CLOSE_NOT_FOUND } from '@pizza/shared';
 import { metricValue, TRACKING_SEQUENCE, waitFor } from '@pizza/shared/testing';
 import WebSocket from 'ws';
 import { CACHE_KEYS } from '../src/store/tracking-cache';
-import { happyPath, orderEvents, publish, useGatewayHarness, Watcher } from './helpers';
+import { happyPath, JOURNEY, orderEvents, publish, useGatewayHarness, Watcher } from './helpers';
 
 jest.setTimeout(30_000);
 const h = useGatewayHarness();
@@ -82,7 +82,7 @@ test('a client that connects before order.created is processed waits for it inst
   const watcher = watch(port, o.orderId, o.token);
   await watcher.opened;
   await publish(h.redis, ...happyPath(o).slice(0, 2));
-  expect(await watcher.waitForSequence(2)).toEqual(['created/null', 'confirmed/null']);
+  expect(await watcher.waitForSequence(2)).toEqual(TRACKING_SEQUENCE.slice(0, 2));
   expect(watcher.closeCode).toBeUndefined();
 });
 
@@ -99,22 +99,15 @@ test('a wrong token for an order created during the grace period is still 4404',
 test('duplicates and stale events never move the state backwards or repeat a message', async () => {
   const { port } = await h.gateway();
   const o = orderEvents();
-  const [created, confirmed, preparing] = happyPath(o);
-  await publish(h.redis, created!, confirmed!, preparing!);
+  const [created, first, second] = happyPath(o);
+  await publish(h.redis, created!, first!, second!);
   const watcher = watch(port, o.orderId, o.token);
-  await waitFor(() => watcher.sequence.at(-1) === 'preparing/null', { what: 'preparing' });
+  await waitFor(() => watcher.sequence.at(-1) === TRACKING_SEQUENCE[2], { what: 'the third state' });
   const seen = [...watcher.sequence];
   const staleBefore = await cacheUpdates(port, 'stale');
   const marker = orderEvents();
   // Redelivered and stale events, then another order's event to know they were all consumed.
-  await publish(
-    h.redis,
-    confirmed!,
-    preparing!,
-    o.status('created', 'confirmed'),
-    created!,
-    marker.created(),
-  );
+  await publish(h.redis, first!, second!, o.status('created', 'confirmed'), created!, marker.created());
   await waitFor(async () => (await h.redis.exists(CACHE_KEYS.order(marker.orderId))) === 1, {
     what: 'marker',
   });
@@ -122,29 +115,29 @@ test('duplicates and stale events never move the state backwards or repeat a mes
   await waitFor(async () => (await cacheUpdates(port, 'stale')) === staleBefore + 4, {
     what: 'stale counted',
   });
-  expect(await h.redis.hget(CACHE_KEYS.order(o.orderId), 'status')).toBe('preparing');
+  expect(await h.redis.hget(CACHE_KEYS.order(o.orderId), 'status')).toBe(JOURNEY[2]!.status);
   expect(watcher.sequence).toEqual(seen);
 });
 
 test('a delivery event that overtakes its order event is held back until the order event is applied', async () => {
   const { port } = await h.gateway();
   const o = orderEvents();
-  const [created, confirmed, preparing, outForDelivery, deliveryCreated] = happyPath(o);
-  await publish(h.redis, created!, confirmed!, preparing!);
+  const path = happyPath(o);
+  // The delivery's first event, and the order's event that hands the order over to it.
+  const handoff = JOURNEY.findIndex((step) => step.delivery_status !== null);
+  const [outForDelivery, deliveryCreated] = [path[handoff - 1]!, path[handoff]!];
+  await publish(h.redis, ...path.slice(0, handoff - 1));
   const watcher = watch(port, o.orderId, o.token);
-  await waitFor(() => watcher.sequence.at(-1) === 'preparing/null', { what: 'preparing' });
+  const before = TRACKING_SEQUENCE[handoff - 2]!;
+  await waitFor(() => watcher.sequence.at(-1) === before, { what: before });
 
   const earlyBefore = await cacheUpdates(port, 'early');
-  await publish(h.redis, deliveryCreated!);
+  await publish(h.redis, deliveryCreated);
   await waitFor(async () => (await cacheUpdates(port, 'early')) > earlyBefore, { what: 'early update seen' });
-  await publish(h.redis, outForDelivery!);
-  await waitFor(() => watcher.sequence.at(-1) === 'out_for_delivery/waiting', { what: 'both applied' });
+  await publish(h.redis, outForDelivery);
+  await waitFor(() => watcher.sequence.at(-1) === TRACKING_SEQUENCE[handoff], { what: 'both applied' });
   const sequence = watcher.sequence;
-  expect(sequence.slice(sequence.indexOf('preparing/null'))).toEqual([
-    'preparing/null',
-    'out_for_delivery/null',
-    'out_for_delivery/waiting',
-  ]);
+  expect(sequence.slice(sequence.indexOf(before))).toEqual(TRACKING_SEQUENCE.slice(handoff - 2, handoff + 1));
 });
 
 test('a cancelled order shows cancelled', async () => {

@@ -1,10 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { resolveRedis, type RedisInstance } from '@pizza/stack';
 import {
   fieldsToList,
-  newEvent,
   streamOf,
   toStreamFields,
   TrackingMessage,
@@ -14,6 +13,8 @@ import {
 import { waitFor } from '@pizza/shared/testing';
 import type { TrackingState } from '../src/domain/tracking';
 import { start } from '../src/main';
+
+export { happyPath, JOURNEY, orderEvents, sha256 } from './order-events';
 
 /** One private Redis per test file, flushed between tests; gateways started in a test are stopped after it. */
 export function useGatewayHarness() {
@@ -59,8 +60,6 @@ export function useGatewayHarness() {
   };
 }
 
-export const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-
 /** A cached `created` state of an order at the given rank, for tests that feed the gateway directly. */
 export const trackingState = (orderId: string, rank = 1): TrackingState => ({
   order_id: orderId,
@@ -77,67 +76,6 @@ export async function publish(redis: Redis, ...events: Envelope[]): Promise<void
   const pipeline = redis.pipeline();
   for (const event of events) pipeline.xadd(streamOf(event), '*', ...fieldsToList(toStreamFields(event)));
   await pipeline.exec();
-}
-
-type OrderStep = 'confirmed' | 'preparing' | 'out_for_delivery' | 'delivered';
-const source = { source: 'test' };
-const now = () => new Date().toISOString();
-
-/** Events of one order, as the order and delivery services would publish them. */
-export function orderEvents(orderId = `o-${randomUUID()}`, token = `t-${randomUUID()}`) {
-  const deliveryId = `d-${orderId}`;
-  return {
-    orderId,
-    token,
-    created: () =>
-      newEvent(
-        'order.created',
-        {
-          order_id: orderId,
-          status: 'created',
-          items: [{ item_id: 'margherita', name: 'Margherita', quantity: 1, unit_price: 900 }],
-          total: 900,
-          customer: { name: 'Ada', address: '1 Main St' },
-          token_hash: sha256(token),
-          created_at: now(),
-        },
-        source,
-      ),
-    status: (from: 'created' | OrderStep, status: OrderStep) =>
-      newEvent('order.status_changed', { order_id: orderId, from, status, at: now() }, source),
-    cancelled: () =>
-      newEvent(
-        'order.cancelled',
-        { order_id: orderId, from: 'created', status: 'cancelled', items: [], at: now() },
-        source,
-      ),
-    deliveryCreated: () =>
-      newEvent(
-        'delivery.created',
-        { delivery_id: deliveryId, order_id: orderId, status: 'waiting', address: '1 Main St', at: now() },
-        source,
-      ),
-    delivery: (from: 'waiting' | 'on_the_way', status: 'on_the_way' | 'delivered') =>
-      newEvent(
-        'delivery.status_changed',
-        { delivery_id: deliveryId, order_id: orderId, from, status, at: now() },
-        source,
-      ),
-  };
-}
-
-/** The whole happy path of one order, in the order the services publish it. */
-export function happyPath(o: ReturnType<typeof orderEvents>): Envelope[] {
-  return [
-    o.created(),
-    o.status('created', 'confirmed'),
-    o.status('confirmed', 'preparing'),
-    o.status('preparing', 'out_for_delivery'),
-    o.deliveryCreated(),
-    o.delivery('waiting', 'on_the_way'),
-    o.delivery('on_the_way', 'delivered'),
-    o.status('out_for_delivery', 'delivered'),
-  ];
 }
 
 /** A tracking client that records what it receives. */

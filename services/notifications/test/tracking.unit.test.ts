@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { loadConfig, newEvent, StatusMessage, trackingTokenMatches } from '@pizza/shared';
+import { loadConfig, newEvent, StatusMessage, trackingTokenMatches, type Envelope } from '@pizza/shared';
+import { TRACKING_SEQUENCE } from '@pizza/shared/testing';
 import { NotificationsEnv } from '../src/config';
 import {
   deliveryStatusUpdate,
@@ -8,10 +8,25 @@ import {
   toStatusMessage,
 } from '../src/domain/tracking';
 import { parseTrackingUrl } from '../src/domain/tracking-url';
+import { happyPath, orderEvents, sha256 } from './order-events';
 
 const at = '2030-01-01T10:00:00.000Z';
 const source = { source: 'test' };
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** The update an event brings, by its type. */
+function updateOf(event: Envelope) {
+  switch (event.event_type) {
+    case 'order.created':
+      return orderCreatedUpdate(event);
+    case 'order.status_changed':
+      return orderStatusUpdate(event);
+    case 'delivery.created':
+    case 'delivery.status_changed':
+      return deliveryStatusUpdate(event);
+    default:
+      throw new Error(`no tracking update for ${event.event_type}`);
+  }
+}
 
 describe('tracking updates', () => {
   test('order.created makes the order known: created, no delivery, with its token hash', () => {
@@ -23,7 +38,7 @@ describe('tracking updates', () => {
         items: [{ item_id: 'margherita', name: 'Margherita', quantity: 1, unit_price: 900 }],
         total: 900,
         customer: { name: 'Ada', address: '1 Main St' },
-        token_hash: hash('secret'),
+        token_hash: sha256('secret'),
         created_at: at,
       },
       source,
@@ -36,7 +51,7 @@ describe('tracking updates', () => {
       fields: {
         status: 'created',
         delivery_status: '',
-        token_hash: hash('secret'),
+        token_hash: sha256('secret'),
         at,
         event_id: event.event_id,
         ts: event.timestamp,
@@ -44,48 +59,17 @@ describe('tracking updates', () => {
     });
   });
 
+  /** The updates of one order that goes the whole way, in the order the services publish its events. */
+  const journey = happyPath(orderEvents('o1')).map(updateOf);
+
   test('each step requires the one before it, in the order a client sees them', () => {
-    const status = (
-      from: 'created' | 'confirmed' | 'preparing' | 'out_for_delivery',
-      to: 'confirmed' | 'preparing' | 'out_for_delivery' | 'delivered',
-    ) =>
-      orderStatusUpdate(newEvent('order.status_changed', { order_id: 'o1', from, status: to, at }, source));
-    const delivery = (from: 'waiting' | 'on_the_way', to: 'on_the_way' | 'delivered') =>
-      deliveryStatusUpdate(
-        newEvent(
-          'delivery.status_changed',
-          { delivery_id: 'd1', order_id: 'o1', from, status: to, at },
-          source,
-        ),
-      );
-    const created = deliveryStatusUpdate(
-      newEvent(
-        'delivery.created',
-        { delivery_id: 'd1', order_id: 'o1', status: 'waiting', address: 'x', at },
-        source,
-      ),
-    );
-    const chain = [
-      status('created', 'confirmed'),
-      status('confirmed', 'preparing'),
-      status('preparing', 'out_for_delivery'),
-      created,
-      delivery('waiting', 'on_the_way'),
-      delivery('on_the_way', 'delivered'),
-      status('out_for_delivery', 'delivered'),
-    ];
-    // The ranks are kept in the cache: their values are part of what a deploy must keep.
-    expect(chain.map(({ rank, requires }) => [requires, rank])).toEqual([
-      [10, 20],
-      [20, 30],
-      [30, 40],
-      [40, 50],
-      [50, 60],
-      [60, 70],
-      [70, 80],
-    ]);
-    expect(created.fields).toMatchObject({ delivery_status: 'waiting' });
-    expect(chain.at(-1)!.fields).toMatchObject({ status: 'delivered' });
+    // Each update sets only what changed: applied in turn, they show the journey.
+    const applied = journey.map((_, i) => Object.assign({}, ...journey.slice(0, i + 1).map((u) => u.fields)));
+    expect(applied.map((f) => `${f.status}/${f.delivery_status || 'null'}`)).toEqual(TRACKING_SEQUENCE);
+    expect(journey.map((u) => u.requires)).toEqual([0, ...journey.slice(0, -1).map((u) => u.rank)]);
+    // Ten apart along the journey. The ranks are kept in the cache, so their values are part of what a
+    // deploy must keep: the lifecycle's own test writes them out.
+    expect(journey.map((u) => u.rank)).toEqual(journey.map((_, i) => (i + 1) * 10));
   });
 
   test('a cancellation needs only the order to be known and outranks every other state', () => {
@@ -96,8 +80,8 @@ describe('tracking updates', () => {
         source,
       ),
     );
-    expect(update.requires).toBe(10);
-    expect(update.rank).toBe(90);
+    expect(update.requires).toBe(journey[0]!.rank);
+    expect(update.rank).toBeGreaterThan(Math.max(...journey.map((u) => u.rank)));
     expect(update.fields.status).toBe('cancelled');
   });
 
@@ -143,8 +127,8 @@ describe('tracking URL', () => {
 
 describe('trackingTokenMatches', () => {
   test('accepts the token whose SHA-256 is the hash, and nothing else', () => {
-    expect(trackingTokenMatches('secret', hash('secret'))).toBe(true);
-    expect(trackingTokenMatches('Secret', hash('secret'))).toBe(false);
+    expect(trackingTokenMatches('secret', sha256('secret'))).toBe(true);
+    expect(trackingTokenMatches('Secret', sha256('secret'))).toBe(false);
     expect(trackingTokenMatches('secret', 'not-hex')).toBe(false);
     expect(trackingTokenMatches('secret', '')).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GROUPS, STREAMS } from '@pizza/shared/contract';
-import { waitFor } from '@pizza/shared/testing';
+import { metricValue, waitFor } from '@pizza/shared/testing';
 import { call, orderRequest, type ErrorReply, type OrderBody } from './support/http';
 import { useProcessInfra } from './support/process';
 import { eventsOn, menuItem, stockOf } from './support/stack';
@@ -19,11 +19,7 @@ async function place(url: string, item: string) {
   return { ...reply, ms: performance.now() - started };
 }
 
-async function shedCount(url: string, reason: string): Promise<number> {
-  const text = (await call<string>(url, 'GET', '/metrics')).body;
-  const line = text.split('\n').find((l) => l.startsWith(`orders_shed_total{reason="${reason}"}`));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const shedCount = (url: string, reason: string) => metricValue(url, 'orders_shed_total', { reason });
 
 /** Every accepted order is stored, its stock taken once, and its order.created published. */
 async function expectAllKept(item: string, accepted: string[]) {
@@ -46,6 +42,7 @@ test('past ORDERS_MAX_IN_FLIGHT, a burst gets fast 503 overloaded with Retry-Aft
   const item = `burst-${randomUUID().slice(0, 8)}`;
   await collections(infra.db).menu.insertOne(menuItem(item, STOCK));
   const { url } = await infra.launch({ ORDERS_MAX_IN_FLIGHT: '2' });
+  const shedBefore = await shedCount(url, 'in_flight');
 
   const replies: Awaited<ReturnType<typeof place>>[] = [];
   // Bursts of 30 at once until one is shed: two run, the rest find the bound taken.
@@ -65,7 +62,7 @@ test('past ORDERS_MAX_IN_FLIGHT, a burst gets fast 503 overloaded with Retry-Aft
   }
   // Shed before any MongoDB work: far quicker than an accepted order (generous for a busy machine).
   expect(Math.max(...shed.map((r) => r.ms))).toBeLessThan(1_000);
-  expect(await shedCount(url, 'in_flight')).toBe(shed.length);
+  expect(await shedCount(url, 'in_flight')).toBe(shedBefore + shed.length);
   await expectAllKept(
     item,
     replies.filter((r) => r.status === 201).map((r) => r.body.id),
@@ -80,6 +77,7 @@ test('past ORDERS_MAX_BACKLOG unread by a group, new orders are shed until the g
   const { url } = await infra.launch({ ORDERS_MAX_BACKLOG: '3' });
 
   const accepted: string[] = [];
+  const shedBefore = await shedCount(url, 'backlog');
   /** Places orders one after another until one is answered `status`; keeps the ids of the accepted. */
   const placeUntil = (status: number, what: string) =>
     waitFor(
@@ -94,7 +92,8 @@ test('past ORDERS_MAX_BACKLOG unread by a group, new orders are shed until the g
   expect(accepted.length).toBeGreaterThan(3);
   expect(refused.body.error.code).toBe('overloaded');
   expect(refused.headers.get('retry-after')).toBe('1');
-  expect(await shedCount(url, 'backlog')).toBeGreaterThan(0);
+  // One at a time, up to the first refusal: exactly one was shed.
+  expect(await shedCount(url, 'backlog')).toBe(shedBefore + 1);
 
   // The group reads and acknowledges everything: orders are taken again.
   const read = (await infra.redis.xreadgroup(
@@ -118,6 +117,7 @@ test('a lagging notifications group does not shed orders: the gateway only shows
   await infra.redis.del(...Object.values(STREAMS));
   await infra.redis.xgroup('CREATE', STREAMS.orders, GROUPS.notifications, '$', 'MKSTREAM');
   const { url } = await infra.launch({ ORDERS_MAX_BACKLOG: '3' });
+  const shedBefore = await shedCount(url, 'backlog');
   const accepted: string[] = [];
   // Orders keep coming for several backlog reads, each of which sees the gateway's group further behind.
   const until = Date.now() + 4 * BACKLOG_READ_INTERVAL_MS;
@@ -126,6 +126,6 @@ test('a lagging notifications group does not shed orders: the gateway only shows
     expect(reply.status).toBe(201);
     accepted.push(reply.body.id);
   }
-  expect(await shedCount(url, 'backlog')).toBe(0);
+  expect(await shedCount(url, 'backlog')).toBe(shedBefore);
   await expectAllKept(item, accepted);
 }, 120_000);

@@ -1,6 +1,14 @@
 import type { MongoClient } from 'mongodb';
-import { createLogger, newEvent, type BatchEntry, type Envelope, type HandlerContext } from '@pizza/shared';
-import { commandsDuring, countingClient, unrelayedOutbox } from '@pizza/shared/testing';
+import {
+  createLogger,
+  newEvent,
+  ORDER_LIFECYCLE,
+  type BatchEntry,
+  type Envelope,
+  type HandlerContext,
+  type SimulatedOrderStatus,
+} from '@pizza/shared';
+import { commandsDuring, countingClient, unrelayedOutbox, upTo } from '@pizza/shared/testing';
 import { ordersContext } from '../src/application/context';
 import { orderHandlers } from '../src/handlers';
 import { orderMetrics } from '../src/metrics';
@@ -34,7 +42,7 @@ function batchHandler() {
 const entriesOf = (events: Envelope[]): BatchEntry[] =>
   events.map((event) => ({ event, ctx: { attempt: 1, logger } as HandlerContext }));
 
-const simulated = (orderId: string, status: 'confirmed' | 'preparing') =>
+const simulated = (orderId: string, status: SimulatedOrderStatus) =>
   newEvent(
     'order.status_simulated',
     { order_id: orderId, status },
@@ -61,32 +69,29 @@ const ordersNow = (ids: string[]) =>
     .find({ _id: { $in: ids } }, { sort: { _id: 1 } })
     .toArray();
 const outboxCount = () => unrelayedOutbox(stack.db).count();
+/** The simulator's first two steps: one order takes both in a batch, the second seeing the first. */
+const [first, second] = ORDER_LIFECYCLE.simulated;
 
 describe('one read of status events', () => {
   test('is applied in one transaction: one query, one bulk write, one outbox insert, one commit', async () => {
     const [a, b, c] = await placeOrders(3);
     // Two steps of one order among the others: the second sees the first.
-    const events = [
-      simulated(a!, 'confirmed'),
-      simulated(b!, 'confirmed'),
-      simulated(a!, 'preparing'),
-      simulated(c!, 'confirmed'),
-    ];
+    const events = [simulated(a!, first), simulated(b!, first), simulated(a!, second), simulated(c!, first)];
     const apply = batchHandler();
     const commands = await commandsDuring(client, () => apply(entriesOf(events)));
 
     expect(commands).toEqual(['find', 'update', 'insert', 'commitTransaction']);
     const byId = new Map((await ordersNow([a!, b!, c!])).map((o) => [o._id, o]));
-    expect(byId.get(a!)!.timeline.map((t) => t.status)).toEqual(['created', 'confirmed', 'preparing']);
-    expect(byId.get(b!)!.status).toBe('confirmed');
-    expect(byId.get(c!)!.status).toBe('confirmed');
+    expect(byId.get(a!)!.timeline.map((t) => t.status)).toEqual(upTo(ORDER_LIFECYCLE.happyPath, second));
+    expect(byId.get(b!)!.status).toBe(first);
+    expect(byId.get(c!)!.status).toBe(first);
     // status_changed and the next simulate request for each of the four steps.
     expect(await outboxCount()).toBe(8);
   });
 
   test('applied again (redelivered or republished, same event ids) applies nothing and writes nothing', async () => {
     const [a, b] = await placeOrders(2);
-    const events = [simulated(a!, 'confirmed'), simulated(b!, 'confirmed'), simulated(a!, 'preparing')];
+    const events = [simulated(a!, first), simulated(b!, first), simulated(a!, second)];
     const apply = batchHandler();
     await apply(entriesOf(events));
     const [before, outboxBefore] = [await ordersNow([a!, b!]), await outboxCount()];

@@ -1,3 +1,4 @@
+import type { DeliveryStatus, OrderStatus, SimulatedOrderStatus } from '@pizza/shared/contract';
 import { deciderSpec } from '@pizza/shared/testing';
 import {
   decide,
@@ -19,11 +20,11 @@ import {
 } from './support/order-events';
 
 const spec = deciderSpec({ initialState, decide, evolve });
-const simulate = (next_status: 'confirmed' | 'preparing' | 'out_for_delivery'): OrderEvent => ({
+const simulate = (next_status: SimulatedOrderStatus): OrderEvent => ({
   type: 'order.simulate',
   data: { order_id, next_status },
 });
-const cancelled = (from: 'created' | 'confirmed', second: number): OrderEvent => ({
+const cancelled = (from: OrderStatus, second: number): OrderEvent => ({
   type: 'order.cancelled',
   data: {
     order_id,
@@ -34,16 +35,16 @@ const cancelled = (from: 'created' | 'confirmed', second: number): OrderEvent =>
   },
 });
 /** The delivery reached `status` at `second`; the order heard of it a second later. */
-const recorded = (status: 'waiting' | 'on_the_way' | 'delivered', second: number): OrderEvent => ({
+const recorded = (status: DeliveryStatus, second: number): OrderEvent => ({
   type: 'order.delivery_recorded',
   data: { delivery: { id: 'd1', status, updated_at: at(second) }, at: at(second + 1) },
 });
 
 const deliveredOrder = [...outOrder, recorded('delivered', 4), changed('out_for_delivery', 'delivered', 4)];
 
-const simulated = (status: 'confirmed' | 'preparing' | 'out_for_delivery', second: number) =>
+const simulated = (status: SimulatedOrderStatus, second: number) =>
   ({ type: 'ApplySimulatedStatus', status, now: at(second) }) as const;
-const delivery = (status: 'waiting' | 'on_the_way' | 'delivered', second: number) =>
+const delivery = (status: DeliveryStatus, second: number) =>
   ({
     type: 'RecordDeliveryStatus',
     delivery: { id: 'd1', status, at: at(second) },

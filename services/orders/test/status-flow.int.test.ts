@@ -1,6 +1,12 @@
 import { newEvent, type Envelope } from '@pizza/shared';
-import { STREAMS, type OrderStatus } from '@pizza/shared/contract';
-import { waitFor, metricValue } from '@pizza/shared/testing';
+import {
+  ORDER_LIFECYCLE,
+  STREAMS,
+  type DeliveryStatus,
+  type OrderStatus,
+  type SimulatedOrderStatus,
+} from '@pizza/shared/contract';
+import { movesTo, upTo, waitFor, metricValue } from '@pizza/shared/testing';
 import { call, orderRequest, type OrderBody } from './support/http';
 import { addItems, eventsOn, menuItem, uid, useStack } from './support/stack';
 
@@ -17,7 +23,7 @@ async function placeOrder(): Promise<OrderBody> {
 const read = async (order: OrderBody) =>
   (await call<OrderBody>(stack.url, 'GET', `/api/v1/orders/${order.id}?token=${order.tracking_token}`)).body;
 
-function simulated(orderId: string, status: 'confirmed' | 'preparing' | 'out_for_delivery') {
+function simulated(orderId: string, status: SimulatedOrderStatus) {
   return newEvent(
     'order.status_simulated',
     { order_id: orderId, status },
@@ -26,7 +32,7 @@ function simulated(orderId: string, status: 'confirmed' | 'preparing' | 'out_for
 }
 
 /** Publishes and waits until the order has `status`. */
-async function drive(order: OrderBody, ...statuses: ('confirmed' | 'preparing' | 'out_for_delivery')[]) {
+async function drive(order: OrderBody, ...statuses: SimulatedOrderStatus[]) {
   for (const status of statuses) {
     await stack.bus.publish(simulated(order.id, status));
     await waitFor(async () => (await read(order)).status === status, { what: `order ${status}` });
@@ -34,6 +40,10 @@ async function drive(order: OrderBody, ...statuses: ('confirmed' | 'preparing' |
 }
 
 const rejected = (reason: string) => metricValue(stack.url, 'order_transitions_rejected_total', { reason });
+
+/** The simulator's steps up to `status`: what drives an order there. */
+const stepsTo = (status: SimulatedOrderStatus) => upTo(ORDER_LIFECYCLE.simulated, status);
+const { happyPath } = ORDER_LIFECYCLE;
 
 async function statusChanges(orderId: string): Promise<[OrderStatus, OrderStatus][]> {
   const events = await eventsOn(stack.redis, STREAMS.orders, orderId);
@@ -45,26 +55,17 @@ async function statusChanges(orderId: string): Promise<[OrderStatus, OrderStatus
 describe('status changes from the simulator, through the transition table', () => {
   test('each step is applied in turn, with order.status_changed and the next simulation request', async () => {
     const order = await placeOrder();
-    await drive(order, 'confirmed', 'preparing', 'out_for_delivery');
+    await drive(order, ...ORDER_LIFECYCLE.simulated);
 
-    expect((await read(order)).timeline.map((t) => t.status)).toEqual([
-      'created',
-      'confirmed',
-      'preparing',
-      'out_for_delivery',
-    ]);
-    await waitFor(async () => (await statusChanges(order.id)).length === 3);
-    expect(await statusChanges(order.id)).toEqual([
-      ['created', 'confirmed'],
-      ['confirmed', 'preparing'],
-      ['preparing', 'out_for_delivery'],
-    ]);
+    const last = ORDER_LIFECYCLE.simulated.at(-1)!;
+    expect((await read(order)).timeline.map((t) => t.status)).toEqual(upTo(happyPath, last));
+    const moves = movesTo(happyPath, last);
+    await waitFor(async () => (await statusChanges(order.id)).length === moves.length);
+    expect(await statusChanges(order.id)).toEqual(moves);
     const asks = await eventsOn(stack.redis, STREAMS.simulateOrder, order.id);
-    expect(asks.map((e) => (e.payload as { next_status: string }).next_status)).toEqual([
-      'confirmed',
-      'preparing',
-      'out_for_delivery',
-    ]);
+    expect(asks.map((e) => (e.payload as { next_status: string }).next_status)).toEqual(
+      ORDER_LIFECYCLE.simulated,
+    );
   });
 
   test('a skip (created → preparing) is rejected and counted, and the order stays created', async () => {
@@ -77,7 +78,7 @@ describe('status changes from the simulator, through the transition table', () =
 
   test('going back (preparing → confirmed) is rejected and counted', async () => {
     const order = await placeOrder();
-    await drive(order, 'confirmed', 'preparing');
+    await drive(order, ...stepsTo('preparing'));
     const before = await rejected('backwards');
     await stack.bus.publish(
       newEvent(
@@ -92,22 +93,20 @@ describe('status changes from the simulator, through the transition table', () =
 
   test('the same event twice applies once; the repeat, like another event for a status already reached, is stale', async () => {
     const order = await placeOrder();
+    const [first, second] = ORDER_LIFECYCLE.simulated;
     const staleBefore = await rejected('stale');
-    const confirm = simulated(order.id, 'confirmed');
-    await stack.bus.publish(confirm);
-    await stack.bus.publish(confirm);
-    await stack.bus.publish(simulated(order.id, 'confirmed'));
+    const step = simulated(order.id, first);
+    await stack.bus.publish(step);
+    await stack.bus.publish(step);
+    await stack.bus.publish(simulated(order.id, first));
     // No inbox: the order's own status refuses the repeat.
     await waitFor(async () => (await rejected('stale')) === staleBefore + 2, { what: 'stale counted' });
     // Entries about one order are handled in stream order, so all three were handled before this one.
-    await drive(order, 'preparing');
+    await drive(order, second);
 
-    expect((await read(order)).timeline.map((t) => t.status)).toEqual(['created', 'confirmed', 'preparing']);
+    expect((await read(order)).timeline.map((t) => t.status)).toEqual(upTo(happyPath, second));
     await waitFor(async () => (await statusChanges(order.id)).length === 2);
-    expect(await statusChanges(order.id)).toEqual([
-      ['created', 'confirmed'],
-      ['confirmed', 'preparing'],
-    ]);
+    expect(await statusChanges(order.id)).toEqual(movesTo(happyPath, second));
   });
 
   test('a status change for an unknown order is dead-lettered, not retried forever', async () => {
@@ -126,16 +125,12 @@ describe('status changes from the simulator, through the transition table', () =
 describe('delivery events', () => {
   test('the delivery summary follows the delivery, never goes back, and delivered completes the order', async () => {
     const order = await placeOrder();
-    await drive(order, 'confirmed', 'preparing', 'out_for_delivery');
+    await drive(order, ...stepsTo('out_for_delivery'));
     const delivery = uid('delivery');
     const base = Date.now();
     const at = (s: number) => new Date(base + s * 1000).toISOString();
     const origin = { source: 'delivery', correlationId: order.id };
-    const changed = (
-      from: 'waiting' | 'on_the_way',
-      status: 'waiting' | 'on_the_way' | 'delivered',
-      when: string,
-    ) =>
+    const changed = (from: DeliveryStatus, status: DeliveryStatus, when: string) =>
       newEvent(
         'delivery.status_changed',
         { delivery_id: delivery, order_id: order.id, from, status, at: when },
@@ -160,14 +155,9 @@ describe('delivery events', () => {
 
     const final = await read(order);
     expect(final.delivery).toEqual({ id: delivery, status: 'delivered', updated_at: at(4) });
-    expect(final.timeline.map((t) => t.status)).toEqual([
-      'created',
-      'confirmed',
-      'preparing',
-      'out_for_delivery',
-      'delivered',
-    ]);
-    await waitFor(async () => (await statusChanges(order.id)).length === 4);
-    expect((await statusChanges(order.id)).at(-1)).toEqual(['out_for_delivery', 'delivered']);
+    expect(final.timeline.map((t) => t.status)).toEqual(happyPath);
+    const moves = movesTo(happyPath);
+    await waitFor(async () => (await statusChanges(order.id)).length === moves.length);
+    expect((await statusChanges(order.id)).at(-1)).toEqual(moves.at(-1));
   });
 });

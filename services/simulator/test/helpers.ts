@@ -10,6 +10,8 @@ import {
   toStreamFields,
   type Envelope,
   type EventType,
+  type SimulatedDeliveryStatus,
+  type SimulatedOrderStatus,
 } from '@pizza/shared';
 
 /**
@@ -65,14 +67,11 @@ export function simulatorEnv(
   };
 }
 
-export function orderSimulate(
-  orderId: string,
-  next: 'confirmed' | 'preparing' | 'out_for_delivery' = 'confirmed',
-) {
+export function orderSimulate(orderId: string, next: SimulatedOrderStatus = 'confirmed') {
   return newEvent('order.simulate', { order_id: orderId, next_status: next }, { source: 'test' });
 }
 
-export function deliverySimulate(deliveryId: string, orderId: string, next: 'on_the_way' | 'delivered') {
+export function deliverySimulate(deliveryId: string, orderId: string, next: SimulatedDeliveryStatus) {
   return newEvent(
     'delivery.simulate',
     { delivery_id: deliveryId, order_id: orderId, next_status: next },

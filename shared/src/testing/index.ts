@@ -24,6 +24,7 @@ export async function waitFor<T>(
 
 export { commandsDuring, countingClient, dropExternalDbs, uniqueDbName, unrelayedOutbox } from './mongo';
 export { TRACKING_SEQUENCE } from './tracking';
+export { movesTo, upTo } from './lifecycle';
 export { deciderSpec, type Decider } from './decider-spec';
 export { metricIn, metricValue } from './metrics';
 export { GENEROUS_LIMITS_ENV } from './limits';

@@ -1,3 +1,5 @@
+import { ORDER_LIFECYCLE, type OrderStatus } from '@pizza/shared/contract';
+import { movesTo } from '@pizza/shared/testing';
 import type { OrderEvent } from '../../src/domain/order';
 
 /** One order's events at fixed times, for the decider tests: `at(s)` is second `s` of the order's life. */
@@ -18,13 +20,16 @@ export const created: OrderEvent = {
   },
 };
 
-type Step = 'created' | 'confirmed' | 'preparing' | 'out_for_delivery' | 'delivered' | 'cancelled';
-export const changed = (from: Step, status: Step, second: number): OrderEvent => ({
+export const changed = (from: OrderStatus, status: OrderStatus, second: number): OrderEvent => ({
   type: 'order.status_changed',
   data: { order_id, from, status, at: iso(second) },
 });
 
-/** The order's history at each step of its happy path, one second a step. */
-export const confirmedOrder = [created, changed('created', 'confirmed', 1)];
-export const preparingOrder = [...confirmedOrder, changed('confirmed', 'preparing', 2)];
-export const outOrder = [...preparingOrder, changed('preparing', 'out_for_delivery', 3)];
+/** The order's history up to `status` along its happy path, one second a step. */
+export const historyTo = (status: (typeof ORDER_LIFECYCLE.happyPath)[number]): OrderEvent[] => [
+  created,
+  ...movesTo(ORDER_LIFECYCLE.happyPath, status).map(([from, to], i) => changed(from, to, i + 1)),
+];
+export const confirmedOrder = historyTo('confirmed');
+export const preparingOrder = historyTo('preparing');
+export const outOrder = historyTo('out_for_delivery');
