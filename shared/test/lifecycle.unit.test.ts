@@ -13,6 +13,7 @@ import {
   statusesOf,
   trackingJourney,
   trackingRanks,
+  unfinishedStatuses,
   type Lifecycles,
 } from '../src/contract';
 import { TRACKING_SEQUENCE } from '../src/testing';
@@ -147,6 +148,17 @@ describe('adding a status is one change to the definition', () => {
     expect(ranks.order.baking).toEqual({ rank: 30, requires: 20 });
     expect(ranks.order.preparing).toEqual({ rank: 40, requires: 30 });
     expect(ranks.order.cancelled).toEqual({ rank: 100, requires: 10 });
+  });
+
+  test('the reconcilers watch it for stalls, as every unfinished step', () => {
+    expect(unfinishedStatuses<string>(order)).toEqual([
+      'created',
+      'confirmed',
+      'baking',
+      'preparing',
+      'out_for_delivery',
+    ]);
+    expect(unfinishedStatuses(DELIVERY_LIFECYCLE)).toEqual(['waiting', 'on_the_way']);
   });
 });
 
