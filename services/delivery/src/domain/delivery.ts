@@ -88,24 +88,31 @@ export function evolveAll(state: DeliveryState, events: readonly DeliveryEvent[]
 }
 
 function started({ delivery, now }: Extract<DeliveryCommand, { type: 'StartDelivery' }>): DeliveryEvent[] {
-  const status = DELIVERY_LIFECYCLE.happyPath[0];
-  const created: DeliveryEvent = {
+  return [createdEvent(delivery, now), ...simulationAfter(delivery, DELIVERY_LIFECYCLE.happyPath[0])];
+}
+
+/** The delivery.created that announces `delivery`, created at `at` in the lifecycle's first status. */
+export function createdEvent(
+  delivery: Pick<Delivery, 'id' | 'orderId' | 'address'>,
+  at: Date,
+): Published<'delivery.created'> {
+  return {
     type: 'delivery.created',
     data: {
       delivery_id: delivery.id,
       order_id: delivery.orderId,
-      status,
+      status: DELIVERY_LIFECYCLE.happyPath[0],
       address: delivery.address,
-      at: now.toISOString(),
+      at: at.toISOString(),
     },
   };
-  return [created, ...simulationAfter({ id: delivery.id, orderId: delivery.orderId }, status)];
 }
 
-function simulationAfter(
+/** The simulator's request for the step after `status`, if the simulator drives it. */
+export function simulationAfter(
   delivery: Pick<Delivery, 'id' | 'orderId'>,
   status: DeliveryStatus,
-): DeliveryEvent[] {
+): Published<'delivery.simulate'>[] {
   const next = simulatedAfter(DELIVERY_LIFECYCLE, status);
   if (next === null) return [];
   return [
