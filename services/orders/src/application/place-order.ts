@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { inTransaction, isDuplicateKey, ValidationError, hashTrackingToken } from '@pizza/shared';
+import {
+  hashTrackingToken,
+  inTransaction,
+  isDuplicateKey,
+  newTrackingToken,
+  ValidationError,
+} from '@pizza/shared';
 import { isRejection, type CreatedOrder, type CreateOrderRequest } from '@pizza/shared/contract';
 import { requestHash } from '../domain/idempotency';
 import { decide, evolveAll, initialState, type Order } from '../domain/order';
 import { toOrderView } from '../domain/order-view';
 import { mergeLines, priceLines, unknownItems, type MergedLine } from '../domain/pricing';
-import { newTrackingToken } from '../domain/tokens';
 import { insertRecord } from '../store/idempotency';
 import { OutOfStockError } from '../errors';
 import { pricedItems, readItems, shortLines, StockChangedError, takeStock } from '../store/menu';

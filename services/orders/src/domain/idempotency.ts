@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { sha256Hex } from './tokens';
+import { sha256Hex } from '@pizza/shared';
 
 /**
  * Idempotency keys. The record stores only hashes and a sealed token:
