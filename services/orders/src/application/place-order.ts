@@ -10,10 +10,10 @@ import { isRejection, type CreatedOrder, type CreateOrderRequest } from '@pizza/
 import { requestHash } from '../domain/idempotency';
 import { decide, evolveAll, initialState, type Order } from '../domain/order';
 import { toOrderView } from '../domain/order-view';
-import { mergeLines, priceLines, unknownItems, type MergedLine } from '../domain/pricing';
+import { mergeLines, priceLines, shortLines, unknownItems, type MergedLine } from '../domain/pricing';
 import { insertRecord } from '../store/idempotency';
 import { OutOfStockError } from '../errors';
-import { pricedItems, readItems, shortLines, StockChangedError, takeStock } from '../store/menu';
+import { readItems, takeStock } from '../store/menu';
 import { saveOrder } from '../store/orders';
 import type { OrdersContext } from './context';
 import { envelopesOf } from './envelopes';
@@ -31,6 +31,13 @@ interface OrderRequest {
   body: CreateOrderRequest;
   lines: MergedLine[];
   keyed?: KeyedRequest;
+}
+
+/** Thrown when a guarded decrement did not match although a read says there is stock: try again. */
+class StockChangedError extends Error {
+  constructor() {
+    super('stock changed between the decrement and the read');
+  }
 }
 
 /** How many times an order is tried afresh after its transaction gave way to another request. */
@@ -104,7 +111,7 @@ async function placeOnce(
           if (request.keyed)
             await insertRecord(ctx.c, session, idempotencyRecord(request.keyed, { id: orderId, token, now }));
           const items = await readItems(ctx.c, request.lines, session);
-          const { lines, total } = priceLines(request.lines, pricedItems(items));
+          const { lines, total } = priceLines(request.lines, items);
           const placed = {
             _id: orderId,
             items: lines,

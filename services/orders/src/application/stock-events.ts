@@ -1,4 +1,5 @@
 import { newEvent, type Envelope } from '@pizza/shared';
+import { shownStock } from '../domain/pricing';
 import type { StockAfterWrite } from '../store/menu';
 
 /**
@@ -15,7 +16,7 @@ export function stockChanged(
     .map((item) => ({
       item_id: item._id,
       // As the menu shows it; a version is there after any write, the fallback only guards odd documents.
-      stock: Math.max(0, item.stock),
+      stock: shownStock(item.stock),
       version: Math.max(1, item.stock_version ?? 1),
     }));
   return [newEvent('stock.changed', { items: levels, at: origin.now.toISOString() }, origin)];

@@ -1,23 +1,12 @@
 import type { Collection, Db } from 'mongodb';
 import type { Order } from '../domain/order';
 import { IDEMPOTENCY_TTL_SECONDS } from '../domain/idempotency';
+import type { MenuEntry } from '../domain/pricing';
 
 /** The order service's collections, and their indexes. */
 
 /** `menu`: the items, their price and their stock (taken by orders, raised by the stock refill). */
-export interface MenuDoc {
-  /** Item id slug, e.g. `margherita`. */
-  _id: string;
-  name: string;
-  description: string;
-  /** Integer cents. */
-  price: number;
-  category: 'pizza' | 'drink';
-  stock: number;
-  target_stock: number;
-  /** Counts the writes to `stock` (absent before the first): orders the `stock.changed` events. */
-  stock_version?: number;
-}
+export type MenuDoc = MenuEntry;
 
 export interface IdempotencyRecord {
   /** sha256 (hex) of the Idempotency-Key. */
