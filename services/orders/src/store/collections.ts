@@ -1,23 +1,12 @@
 import type { Collection, Db } from 'mongodb';
 import type { Order } from '../domain/order';
-import { IDEMPOTENCY_TTL_SECONDS } from '../domain/idempotency';
+import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord } from '../domain/idempotency';
 import type { MenuEntry } from '../domain/pricing';
 
 /** The order service's collections, and their indexes. */
 
 /** `menu`: the items, their price and their stock (taken by orders, raised by the stock refill). */
 export type MenuDoc = MenuEntry;
-
-export interface IdempotencyRecord {
-  /** sha256 (hex) of the Idempotency-Key. */
-  _id: string;
-  /** sha256 (hex) of the canonical request body. */
-  request_hash: string;
-  order_id: string;
-  /** The tracking token sealed under a key derived from the Idempotency-Key. */
-  sealed_token: string;
-  created_at: Date;
-}
 
 export interface Collections {
   menu: Collection<MenuDoc>;

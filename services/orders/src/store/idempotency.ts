@@ -1,5 +1,6 @@
 import type { ClientSession } from 'mongodb';
-import type { Collections, IdempotencyRecord } from './collections';
+import type { IdempotencyRecord } from '../domain/idempotency';
+import type { Collections } from './collections';
 
 /** The `idempotency_keys` collection: one record per key hash, expired by a TTL index after 24 h. */
 
