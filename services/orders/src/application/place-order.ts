@@ -24,8 +24,7 @@ import { deleteRecord, findRecord, insertRecord } from '../store/idempotency';
 import { readItems, takeStock } from '../store/menu';
 import { findOrder, saveOrder } from '../store/orders';
 import type { OrdersContext } from './context';
-import { envelopesOf } from './envelopes';
-import { stockChanged } from './stock-events';
+import { envelopesOf, stockChanged } from './events';
 import { StockTurns } from './stock-turns';
 
 export interface PlaceOrderResult {

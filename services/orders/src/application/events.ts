@@ -1,6 +1,27 @@
-import { newEvent, type Envelope } from '@pizza/shared';
+import { childEvent, newEvent, type Envelope } from '@pizza/shared';
+import { isPublished, type OrderEvent } from '../domain/order';
 import { shownStock } from '../domain/pricing';
 import type { StockAfterWrite } from '../store/menu';
+
+/** The envelopes the order service's use cases write to the outbox. */
+
+/**
+ * The events of an order that leave the service: children of the event that caused them, or, when a
+ * customer's request did, new events correlated by the order's id.
+ */
+export function envelopesOf(
+  events: readonly OrderEvent[],
+  origin: { source: string; now: Date; orderId: string; cause?: Envelope },
+): Envelope[] {
+  const { source, now, orderId, cause } = origin;
+  return events
+    .filter(isPublished)
+    .map((e) =>
+      cause
+        ? childEvent(cause, e.type, e.data, { source, now })
+        : newEvent(e.type, e.data, { source, now, correlationId: orderId }),
+    );
+}
 
 /**
  * The `stock.changed` event of a transaction that wrote stock: each item's level and version as the same
