@@ -1,41 +1,49 @@
 import { inTransaction, isDuplicateKey, type Envelope } from '@pizza/shared';
+import type { DeliveryStatus, StepRejection } from '@pizza/shared/contract';
 import { startsDelivery } from '../domain/delivery';
 import type { DeliveryContext } from './context';
 import { DeliveryWork } from './delivery-work';
-import { moveDelivery, type MoveOutcome } from './move-delivery';
-import { startDelivery, type StartOutcome } from './start-delivery';
+import { moveDelivery } from './move-delivery';
+import { startDelivery } from './start-delivery';
 
 export type DeliveryCause = Envelope<'order.created' | 'order.status_changed' | 'delivery.status_simulated'>;
-export type DeliveryOutcome = { kind: 'remembered' } | { kind: 'not_ours' } | StartOutcome | MoveOutcome;
+export type DeliveryOutcome =
+  | { kind: 'remembered' }
+  | { kind: 'not_ours' }
+  | { kind: 'started' }
+  /** `replayed`: how many of its events a re-driven start had said again (absent: a plain repeat). */
+  | { kind: 'already_started'; replayed?: number }
+  | { kind: 'moved'; to: DeliveryStatus }
+  | { kind: 'rejected'; reason: StepRejection; deliveryId: string; status: DeliveryStatus };
 
 /**
  * The events of one read, in one transaction: load every delivery and address they need in one go, let
  * each event take its step in order, save everything with one bulk write per collection and the events in
  * one insert. A repeat is refused by the delivery itself (no second start, no step at or behind where it
- * is); a remembered address keeps its first value. So no inbox record is needed.
+ * is); a remembered address keeps its first value. So no inbox record is needed. Another replica starting
+ * one of these deliveries at the same moment is held off by the unique index: the read is applied once
+ * more, and finds that delivery.
  */
 export async function applyDeliveryEvents(
   ctx: DeliveryContext,
   events: readonly DeliveryCause[],
+  again = false,
 ): Promise<DeliveryOutcome[]> {
-  let outcomes: DeliveryOutcome[];
+  let applied: { outcomes: DeliveryOutcome[]; changed: boolean };
   try {
-    outcomes = await inTransaction(ctx.mongo.client, async (session) => {
+    applied = await inTransaction(ctx.mongo.client, async (session) => {
       const work = await DeliveryWork.load(ctx.store, session, ctx.clock(), wanted(events));
-      const stepped = events.map((event) => step(work, event));
+      const outcomes = events.map((event) => step(work, event));
       await work.save(ctx, session);
-      return stepped;
+      return { outcomes, changed: work.changed };
     });
   } catch (error) {
-    // Another replica started this order's delivery at the same moment: the unique index keeps it to one.
-    const [only] = events;
-    if (isDuplicateKey(error) && events.length === 1 && only?.event_type === 'order.status_changed')
-      return [{ kind: 'already_started' }];
+    if (isDuplicateKey(error) && !again) return applyDeliveryEvents(ctx, events, true);
     throw error;
   }
-  if (outcomes.some((o) => o.kind === 'started')) ctx.afterCreateCommit?.();
-  if (outcomes.some((o) => o.kind === 'started' || o.kind === 'moved')) ctx.outbox.wake();
-  return outcomes;
+  if (applied.outcomes.some((o) => o.kind === 'started')) ctx.afterCreateCommit?.();
+  if (applied.changed) ctx.outbox.wake();
+  return applied.outcomes;
 }
 
 function step(work: DeliveryWork, event: DeliveryCause): DeliveryOutcome {

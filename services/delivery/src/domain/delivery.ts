@@ -48,6 +48,14 @@ export function startsDelivery(orderStatus: OrderStatus): boolean {
   return orderStatus === LIFECYCLES.deliveryStartsAt;
 }
 
+/**
+ * A start the order service re-drove: it heard nothing of the delivery for too long, so a delivery that
+ * exists answers with what it said. A plain redelivery of the same start is only a repeat.
+ */
+export function isRedrivenStart(change: EventPayload<'order.status_changed'>): boolean {
+  return startsDelivery(change.status) && change.redrive === true;
+}
+
 export function decide(command: DeliveryCommand, state: DeliveryState): DeliveryEvent[] | Rejection {
   if (command.type === 'StartDelivery') return state ? { rejected: 'stale' } : started(command);
   if (!state) return { rejected: 'not_allowed' };
