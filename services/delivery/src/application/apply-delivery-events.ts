@@ -1,10 +1,10 @@
-import { inTransaction, isDuplicateKey, type Envelope } from '@pizza/shared';
-import type { DeliveryStatus, StepRejection } from '@pizza/shared/contract';
-import { startsDelivery } from '../domain/delivery';
+import { randomUUID } from 'node:crypto';
+import { AppError, inTransaction, isDuplicateKey, PoisonMessageError, type Envelope } from '@pizza/shared';
+import { isRejection, type DeliveryStatus, type StepRejection } from '@pizza/shared/contract';
+import { decide, isRedrivenStart, startsDelivery } from '../domain/delivery';
+import { publishedHistory } from '../domain/redrive';
 import type { DeliveryContext } from './context';
 import { DeliveryWork } from './delivery-work';
-import { moveDelivery } from './move-delivery';
-import { startDelivery } from './start-delivery';
 
 export type DeliveryCause = Envelope<'order.created' | 'order.status_changed' | 'delivery.status_simulated'>;
 export type DeliveryOutcome =
@@ -56,6 +56,53 @@ function step(work: DeliveryWork, event: DeliveryCause): DeliveryOutcome {
     case 'delivery.status_simulated':
       return moveDelivery(work, event);
   }
+}
+
+/** The order's order.created has not been seen yet: retried, since it is on the same stream, earlier. */
+class AddressUnknownError extends AppError {
+  constructor(orderId: string) {
+    super(`no address known yet for order ${orderId}`, { code: 'address_unknown', retryable: true });
+  }
+}
+
+/**
+ * An order went out for delivery: let the order's delivery decide (a second start, e.g. the same event
+ * again, is refused), and record the new delivery with delivery.created and the simulator's step. A start
+ * the order service re-drove finds the delivery it never heard of, and is answered with what it said.
+ */
+function startDelivery(work: DeliveryWork, cause: Envelope<'order.status_changed'>): DeliveryOutcome {
+  const orderId = cause.payload.order_id;
+  const address = work.addressOf(orderId);
+  if (address === undefined) throw new AddressUnknownError(orderId);
+  const loaded = work.deliveryOf(orderId);
+  const delivery = { id: randomUUID(), orderId, address };
+  const events = decide({ type: 'StartDelivery', now: work.now, delivery }, loaded);
+  if (!isRejection(events)) {
+    work.record(loaded, events, cause);
+    return { kind: 'started' };
+  }
+  if (!loaded || !isRedrivenStart(cause.payload)) return { kind: 'already_started' };
+  const history = publishedHistory(loaded);
+  work.publish(history, cause);
+  return { kind: 'already_started', replayed: history.length };
+}
+
+/**
+ * The simulator moved a delivery on: let the delivery decide, and record delivery.status_changed (and the
+ * simulator's next step). A refused step (a repeat of the same event among them) changes nothing.
+ */
+function moveDelivery(work: DeliveryWork, cause: Envelope<'delivery.status_simulated'>): DeliveryOutcome {
+  const { delivery_id, order_id, status } = cause.payload;
+  const loaded = work.delivery(delivery_id);
+  // The delivery and the request for this status were committed together: its absence is a contradiction.
+  if (!loaded) throw new PoisonMessageError(`no delivery ${delivery_id}`);
+  if (loaded.orderId !== order_id)
+    throw new PoisonMessageError(`delivery ${delivery_id} is not for order ${order_id}`);
+  const events = decide({ type: 'ApplySimulatedStatus', now: work.now, status }, loaded);
+  if (isRejection(events))
+    return { kind: 'rejected', reason: events.rejected, deliveryId: delivery_id, status };
+  work.record(loaded, events, cause);
+  return { kind: 'moved', to: status };
 }
 
 /** What the events need loaded: the deliveries they move, and the deliveries and addresses of those they start. */
