@@ -195,6 +195,7 @@ export interface LoadedForRedrive<A> {
 export interface RedrivePass<A> {
   mongo: { client: MongoClient };
   outbox: Pick<Outbox, 'add' | 'wake'>;
+  clock(): Date;
   stalled: ReturnType<typeof stalledAggregates>;
   /** The statuses an aggregate can stall in. */
   statuses: readonly string[];
@@ -218,10 +219,10 @@ export interface RedrivePass<A> {
  * are gone, and an inbox that saw them must not drop the repeat).
  */
 export async function redriveStalled<A>(
-  o: RedrivePass<A>,
   settings: Pick<ReconcileSettings, 'stallMs' | 'batchSize'>,
-  now: Date,
+  o: RedrivePass<A>,
 ): Promise<Redriven[]> {
+  const now = o.clock();
   const before = new Date(now.getTime() - settings.stallMs);
   const ids = await o.stalled.find({ statuses: o.statuses, before, limit: settings.batchSize });
   const redriven: Redriven[] = [];

@@ -1,4 +1,4 @@
-import { redriveStalled, type ReconcileSettings, type RedrivePass, type Redriven } from '@pizza/shared';
+import { redriveStalled, type ReconcileSettings, type Redriven } from '@pizza/shared';
 import { SERVICE } from '../config';
 import type { Delivery } from '../domain/delivery';
 import { redriveOf, UNFINISHED_DELIVERY_STATUSES } from '../domain/redrive';
@@ -13,24 +13,19 @@ export async function reconcileDeliveries(
   ctx: DeliveryContext,
   settings: Pick<ReconcileSettings, 'stallMs' | 'batchSize'>,
 ): Promise<Redriven[]> {
-  const pass: RedrivePass<Delivery> = {
-    mongo: ctx.mongo,
-    outbox: ctx.outbox,
+  return redriveStalled<Delivery>(settings, {
+    ...ctx,
+    source: SERVICE,
     stalled: stalledDeliveries(ctx.mongo.db),
     statuses: UNFINISHED_DELIVERY_STATUSES,
-    source: SERVICE,
     async load(session, id) {
       const stored = await findStoredDelivery(ctx.mongo.db, session, id);
       if (!stored) return null;
       const { delivery, redrivenAt } = stored;
       // Correlated by the order, as everything the order causes.
-      return {
-        aggregate: delivery,
-        marks: { updatedAt: delivery.updatedAt, redrivenAt },
-        correlationId: delivery.orderId,
-      };
+      const marks = { updatedAt: delivery.updatedAt, redrivenAt };
+      return { aggregate: delivery, marks, correlationId: delivery.orderId };
     },
     redrive: redriveOf,
-  };
-  return redriveStalled(pass, settings, ctx.clock());
+  });
 }

@@ -1,4 +1,4 @@
-import { redriveStalled, type ReconcileSettings, type RedrivePass, type Redriven } from '@pizza/shared';
+import { redriveStalled, type ReconcileSettings, type Redriven } from '@pizza/shared';
 import type { Order } from '../domain/order';
 import { redriveOf, UNFINISHED_ORDER_STATUSES } from '../domain/redrive';
 import { findStoredOrder, stalledOrders } from '../store/stalled-orders';
@@ -12,12 +12,10 @@ export async function reconcileOrders(
   ctx: OrdersContext,
   settings: Pick<ReconcileSettings, 'stallMs' | 'batchSize'>,
 ): Promise<Redriven[]> {
-  const pass: RedrivePass<Order> = {
-    mongo: ctx.mongo,
-    outbox: ctx.outbox,
+  return redriveStalled<Order>(settings, {
+    ...ctx,
     stalled: stalledOrders(ctx.mongo.db),
     statuses: UNFINISHED_ORDER_STATUSES,
-    source: ctx.source,
     async load(session, id) {
       const order = await findStoredOrder(ctx.mongo.db, session, id);
       if (!order) return null;
@@ -25,6 +23,5 @@ export async function reconcileOrders(
       return { aggregate: order, marks, correlationId: order._id };
     },
     redrive: redriveOf,
-  };
-  return redriveStalled(pass, settings, ctx.clock());
+  });
 }
