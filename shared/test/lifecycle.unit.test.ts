@@ -120,6 +120,17 @@ describe('adding a status is one change to the definition', () => {
     expect(checkStep<string>(order, 'baking', 'cancelled')).toBe('not_allowed');
   });
 
+  test('the reconcilers watch it for stalls, as every unfinished step', () => {
+    expect(unfinishedStatuses<string>(order)).toEqual([
+      'created',
+      'confirmed',
+      'baking',
+      'preparing',
+      'out_for_delivery',
+    ]);
+    expect(unfinishedStatuses(DELIVERY_LIFECYCLE)).toEqual(['waiting', 'on_the_way']);
+  });
+
   test('the simulator is asked for it after confirmed, and for preparing after it', () => {
     expect(simulatedAfter<string, string>(order, 'confirmed')).toBe('baking');
     expect(simulatedAfter<string, string>(order, 'baking')).toBe('preparing');
@@ -148,17 +159,6 @@ describe('adding a status is one change to the definition', () => {
     expect(ranks.order.baking).toEqual({ rank: 30, requires: 20 });
     expect(ranks.order.preparing).toEqual({ rank: 40, requires: 30 });
     expect(ranks.order.cancelled).toEqual({ rank: 100, requires: 10 });
-  });
-
-  test('the reconcilers watch it for stalls, as every unfinished step', () => {
-    expect(unfinishedStatuses<string>(order)).toEqual([
-      'created',
-      'confirmed',
-      'baking',
-      'preparing',
-      'out_for_delivery',
-    ]);
-    expect(unfinishedStatuses(DELIVERY_LIFECYCLE)).toEqual(['waiting', 'on_the_way']);
   });
 });
 
