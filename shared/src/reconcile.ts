@@ -1,7 +1,8 @@
 import type { ClientSession, MongoClient } from 'mongodb';
 import { z } from 'zod';
 import type { BaseEnv } from './config';
-import type { Envelope } from './contract';
+import { nextOnPath, type EventPayload, type EventType, type Lifecycle } from './contract';
+import { newEvent } from './envelope';
 import { errorMessage } from './errors';
 import type { Logger } from './logger';
 import { counter, histogram } from './metrics';
@@ -155,43 +156,87 @@ export class Reconciler {
   }
 }
 
-/** What one owner's domain says of a stalled aggregate it loaded: the step asked for and the events saying it. */
-export interface RedrivePlan {
-  /** As loaded: the claim holds only if the aggregate is still so. */
-  marks: StallMarks;
-  step: string;
+/** An event of an aggregate, before it becomes an envelope. */
+export type DomainEvent = { [T in EventType]: { type: T; data: EventPayload<T> } }[EventType];
+
+/** What re-drives one aggregate: the step it waits for, the events saying it again, how long it stalled. */
+export interface Redrive<S extends string, E> {
+  step: S;
+  events: E[];
   stalledMs: number;
-  events: Envelope[];
 }
 
-export interface RedrivePass {
+/**
+ * What re-drives an aggregate at `now`, or null when it is finished, or not stalled (it moved, or was
+ * re-driven, within `stallMs`). `events` is the domain's: what the aggregate said so far, for consumers that
+ * lost it, then the request for its next step. Pure; nothing here changes the aggregate.
+ */
+export function redriveIfStalled<S extends string, E>(
+  lifecycle: Lifecycle<S>,
+  aggregate: { status: S } & StallMarks,
+  now: Date,
+  stallMs: number,
+  events: () => E[],
+): Redrive<S, E> | null {
+  const step = nextOnPath(lifecycle, aggregate.status);
+  if (step === null || !isStalled(aggregate, now, stallMs)) return null;
+  return { step, events: events(), stalledMs: now.getTime() - aggregate.updatedAt.getTime() };
+}
+
+/** One stalled aggregate as its owner loads it for a re-drive. */
+export interface LoadedForRedrive<A> {
+  aggregate: A;
+  /** As loaded: the claim holds only if the aggregate is still so. */
+  marks: StallMarks;
+  /** What the re-drive's events are correlated by (everything an order causes is correlated by the order). */
+  correlationId: string;
+}
+
+export interface RedrivePass<A> {
   mongo: { client: MongoClient };
   outbox: Pick<Outbox, 'add' | 'wake'>;
+  clock(): Date;
   stalled: ReturnType<typeof stalledAggregates>;
   /** The statuses an aggregate can stall in. */
   statuses: readonly string[];
-  /** Loads the aggregate in `session` and asks the domain whether and how to re-drive it; null: not. */
-  plan(session: ClientSession, id: string, now: Date): Promise<RedrivePlan | null>;
+  /** The `source` of the events written. */
+  source: string;
+  /** Loads the aggregate in `session`; null when it is gone. */
+  load(session: ClientSession, id: string): Promise<LoadedForRedrive<A> | null>;
+  /** The domain: whether and how to re-drive it; null: not. */
+  redrive(
+    aggregate: A,
+    redrivenAt: Date | undefined,
+    now: Date,
+    stallMs: number,
+  ): Redrive<string, DomainEvent> | null;
 }
 
 /**
  * One pass: every unfinished aggregate that made no progress within the stall bound (a batch at most) is
  * re-driven. For each, in one transaction: load it, let the domain say whether and how, claim it (so one
- * replica re-drives it per bound), and write the events to the outbox.
+ * replica re-drives it per bound), and write the events to the outbox as new events (new ids: the originals
+ * are gone, and an inbox that saw them must not drop the repeat).
  */
-export async function redriveStalled(
-  o: RedrivePass,
+export async function redriveStalled<A>(
   settings: Pick<ReconcileSettings, 'stallMs' | 'batchSize'>,
-  now: Date,
+  o: RedrivePass<A>,
 ): Promise<Redriven[]> {
+  const now = o.clock();
   const before = new Date(now.getTime() - settings.stallMs);
   const ids = await o.stalled.find({ statuses: o.statuses, before, limit: settings.batchSize });
   const redriven: Redriven[] = [];
   for (const id of ids) {
     const done = await inTransaction(o.mongo.client, async (session) => {
-      const plan = await o.plan(session, id, now);
-      if (!plan || !(await o.stalled.markRedriven(session, { id, ...plan.marks }, now))) return null;
-      await o.outbox.add(session, plan.events);
+      const loaded = await o.load(session, id);
+      const plan = loaded && o.redrive(loaded.aggregate, loaded.marks.redrivenAt, now, settings.stallMs);
+      if (!loaded || !plan || !(await o.stalled.markRedriven(session, { id, ...loaded.marks }, now)))
+        return null;
+      const origin = { source: o.source, now, correlationId: loaded.correlationId };
+      await o.outbox.add(
+        session,
+        plan.events.map((e) => newEvent(e.type, e.data, origin)),
+      );
       return { id, step: plan.step, stalledMs: plan.stalledMs };
     });
     if (done) redriven.push(done);

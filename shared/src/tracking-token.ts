@@ -1,8 +1,18 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** SHA-256 (hex) of a text's UTF-8 bytes: how a secret (a token, a key) is kept without being stored. */
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/** A new tracking token: 128 random bits, base64url. */
+export function newTrackingToken(): string {
+  return randomBytes(16).toString('base64url');
+}
 
 /** Tracking tokens are stored and published only as their SHA-256 (hex); `token_hash` in order.created. */
 export function hashTrackingToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
 }
 
 const DUMMY_HASH = '0'.repeat(64);
@@ -16,4 +26,9 @@ export function trackingTokenMatches(presented: string, storedHash: string | und
   const expected = Buffer.from(storedHash ?? DUMMY_HASH, 'hex');
   if (expected.length !== actual.length) return false;
   return timingSafeEqual(actual, expected) && storedHash !== undefined;
+}
+
+/** Constant-time equality of two secrets of any length (compares their hashes). */
+export function secretEquals(presented: string, secret: string): boolean {
+  return trackingTokenMatches(presented, sha256Hex(secret));
 }

@@ -13,6 +13,7 @@ import {
   statusesOf,
   trackingJourney,
   trackingRanks,
+  unfinishedStatuses,
   type Lifecycles,
 } from '../src/contract';
 import { DELIVERY_STATUSES } from '../src/contract';
@@ -127,6 +128,17 @@ describe('adding a status is one change to the definition', () => {
     expect(checkStep<string>(order, 'baking', 'preparing')).toBeNull();
     expect(checkStep<string>(order, 'confirmed', 'preparing')).toBe('skip');
     expect(checkStep<string>(order, 'baking', 'cancelled')).toBe('not_allowed');
+  });
+
+  test('the reconcilers watch it for stalls, as every unfinished step', () => {
+    expect(unfinishedStatuses<string>(order)).toEqual([
+      'created',
+      'confirmed',
+      'baking',
+      'preparing',
+      'out_for_delivery',
+    ]);
+    expect(unfinishedStatuses(DELIVERY_LIFECYCLE)).toEqual(['waiting', 'on_the_way']);
   });
 
   test('the simulator is asked for it after confirmed, and for preparing after it', () => {

@@ -1,12 +1,7 @@
 import { AppError, ConflictError } from '@pizza/shared';
+import type { ShortItem } from './domain/pricing';
 
 /** The order service's own failures, each with its contract code and HTTP status. */
-
-export interface ShortItem {
-  item_id: string;
-  requested: number;
-  available: number;
-}
 
 export class OutOfStockError extends ConflictError {
   constructor(readonly items: ShortItem[]) {

@@ -20,8 +20,7 @@ import { AdmissionEnv } from './http/admission';
 import { orderLimits, RateLimitEnv } from './http/limits';
 import { mountRoutes } from './http/routes';
 import { orderMetrics } from './metrics';
-import { ensureIndexes } from './store/collections';
-import { ordersOutbox } from './store/outbox';
+import { ensureIndexes, ordersOutbox } from './store/collections';
 import { stalledOrders } from './store/stalled-orders';
 
 export const SERVICE = 'orders';

@@ -5,7 +5,7 @@ import { createTask, type ScheduledTask } from 'node-cron';
 import { SchedulerEnv } from './stock-refill/config';
 import { relayUntilPublished } from './stock-refill/relay';
 import { RefillRunner, type RunOutcome } from './stock-refill/runner';
-import { ordersOutbox } from './store/outbox';
+import { ordersOutbox } from './store/collections';
 
 export interface RunningScheduler extends RunningService {
   /** Runs one refill now, under the same one-at-a-time rule as the cron ticks. */

@@ -17,7 +17,7 @@ import { RefillEnv } from './stock-refill/config';
 import type { RefillChange } from './stock-refill/plan';
 import { refillStock } from './stock-refill/refill-stock';
 import { relayUntilPublished } from './stock-refill/relay';
-import { ordersOutbox } from './store/outbox';
+import { ordersOutbox } from './store/collections';
 
 export const USAGE =
   'usage: npm run stock:refill (no arguments; environment: MONGO_URL, MONGO_DB, REDIS_URL)';

@@ -6,8 +6,7 @@ import {
   requestHash,
   sealToken,
 } from '../src/domain/idempotency';
-import { newTrackingToken } from '../src/domain/tokens';
-import { hashTrackingToken, trackingTokenMatches } from '@pizza/shared';
+import { hashTrackingToken, newTrackingToken, trackingTokenMatches } from '@pizza/shared';
 
 const body = { items: [{ item_id: 'cola', quantity: 2 }], customer: { name: 'Ada', address: '1 Main St' } };
 

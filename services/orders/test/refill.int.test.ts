@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EventBus, inTransaction, STREAMS, writeLocalStack } from '@pizza/shared';
 import { refillStock } from '../src/stock-refill/refill-stock';
 import { relayUntilPublished } from '../src/stock-refill/relay';
-import { ordersOutbox } from '../src/store/outbox';
+import { ordersOutbox } from '../src/store/collections';
 import { waitFor } from '@pizza/shared/testing';
 import { menuItem } from './support/stack';
 import { runOrdersScript, silentLogger, useRefillStack } from './support/refill-stack';

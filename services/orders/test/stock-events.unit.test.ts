@@ -1,5 +1,5 @@
 import { envelopeSchema } from '@pizza/shared/contract';
-import { stockChanged } from '../src/application/stock-events';
+import { stockChanged } from '../src/application/events';
 
 const origin = { source: 'orders', now: new Date('2026-01-01T12:00:00.000Z'), correlationId: 'order-1' };
 

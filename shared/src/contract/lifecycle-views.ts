@@ -38,6 +38,11 @@ export function isFinal<S extends string>(lifecycle: Lifecycle<S>, status: S): b
   return status === lifecycle.happyPath.at(-1) || status === lifecycle.cancel?.status;
 }
 
+/** The happy-path statuses that still expect a next step: where an aggregate can stall. */
+export function unfinishedStatuses<S extends string>(lifecycle: Lifecycle<S>): S[] {
+  return lifecycle.happyPath.filter((status) => !isFinal(lifecycle, status));
+}
+
 /** How far along a status is: its place on the happy path; leaving it early comes after every step. */
 export function progressRank<S extends string>(lifecycle: Lifecycle<S>, status: S): number {
   const index = lifecycle.happyPath.indexOf(status);

@@ -63,11 +63,16 @@ export class DeliveryWork {
     if (!next) throw new Error('events that leave no delivery cannot be saved');
     if (!this.loaded.has(next.id)) this.loaded.set(next.id, previous);
     this.put(next);
+    this.publish(events, cause);
+  }
+
+  /** Writes events to the outbox as children of the one that caused them (alone: said again, nothing changes). */
+  publish(events: readonly DeliveryEvent[], cause: Envelope): void {
     const origin = { source: SERVICE, now: this.now };
     this.envelopes.push(...events.map((e) => childEvent(cause, e.type, e.data, origin)));
   }
 
-  /** Whether anything was created or moved (the outbox has events to relay). */
+  /** Whether anything was created, moved or said again (the outbox has events to relay). */
   get changed(): boolean {
     return this.envelopes.length > 0;
   }

@@ -1,11 +1,6 @@
-import {
-  newEvent,
-  redriveStalled,
-  type ReconcileSettings,
-  type RedrivePass,
-  type Redriven,
-} from '@pizza/shared';
+import { redriveStalled, type ReconcileSettings, type Redriven } from '@pizza/shared';
 import { SERVICE } from '../config';
+import type { Delivery } from '../domain/delivery';
 import { redriveOf, UNFINISHED_DELIVERY_STATUSES } from '../domain/redrive';
 import { findStoredDelivery, stalledDeliveries } from '../store/stalled-deliveries';
 import type { DeliveryContext } from './context';
@@ -18,26 +13,19 @@ export async function reconcileDeliveries(
   ctx: DeliveryContext,
   settings: Pick<ReconcileSettings, 'stallMs' | 'batchSize'>,
 ): Promise<Redriven[]> {
-  const pass: RedrivePass = {
-    mongo: ctx.mongo,
-    outbox: ctx.outbox,
+  return redriveStalled<Delivery>(settings, {
+    ...ctx,
+    source: SERVICE,
     stalled: stalledDeliveries(ctx.mongo.db),
     statuses: UNFINISHED_DELIVERY_STATUSES,
-    async plan(session, id, now) {
-      const loaded = await findStoredDelivery(ctx.mongo.db, session, id);
-      const redrive = loaded && redriveOf(loaded.delivery, loaded.redrivenAt, now, settings.stallMs);
-      if (!loaded || !redrive) return null;
-      // Correlated by the order, as everything the order causes; new ids, so no inbox drops the repeat.
-      const correlationId = loaded.delivery.orderId;
-      const events = redrive.events.map((e) =>
-        newEvent(e.type, e.data, { source: SERVICE, now, correlationId }),
-      );
-      return {
-        ...redrive,
-        events,
-        marks: { updatedAt: loaded.delivery.updatedAt, redrivenAt: loaded.redrivenAt },
-      };
+    async load(session, id) {
+      const stored = await findStoredDelivery(ctx.mongo.db, session, id);
+      if (!stored) return null;
+      const { delivery, redrivenAt } = stored;
+      // Correlated by the order, as everything the order causes.
+      const marks = { updatedAt: delivery.updatedAt, redrivenAt };
+      return { aggregate: delivery, marks, correlationId: delivery.orderId };
     },
-  };
-  return redriveStalled(pass, settings, ctx.clock());
+    redrive: redriveOf,
+  });
 }

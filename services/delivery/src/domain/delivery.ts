@@ -48,6 +48,14 @@ export function startsDelivery(orderStatus: OrderStatus): boolean {
   return orderStatus === LIFECYCLES.deliveryStartsAt;
 }
 
+/**
+ * A start the order service re-drove: it heard nothing of the delivery for too long, so a delivery that
+ * exists answers with what it said. A plain redelivery of the same start is only a repeat.
+ */
+export function isRedrivenStart(change: EventPayload<'order.status_changed'>): boolean {
+  return startsDelivery(change.status) && change.redrive === true;
+}
+
 export function decide(command: DeliveryCommand, state: DeliveryState): DeliveryEvent[] | Rejection {
   if (command.type === 'StartDelivery') return state ? { rejected: 'stale' } : started(command);
   if (!state) return { rejected: 'not_allowed' };
@@ -88,24 +96,31 @@ export function evolveAll(state: DeliveryState, events: readonly DeliveryEvent[]
 }
 
 function started({ delivery, now }: Extract<DeliveryCommand, { type: 'StartDelivery' }>): DeliveryEvent[] {
-  const status = DELIVERY_LIFECYCLE.happyPath[0];
-  const created: DeliveryEvent = {
+  return [createdEvent(delivery, now), ...simulationAfter(delivery, DELIVERY_LIFECYCLE.happyPath[0])];
+}
+
+/** The delivery.created that announces `delivery`, created at `at` in the lifecycle's first status. */
+export function createdEvent(
+  delivery: Pick<Delivery, 'id' | 'orderId' | 'address'>,
+  at: Date,
+): Published<'delivery.created'> {
+  return {
     type: 'delivery.created',
     data: {
       delivery_id: delivery.id,
       order_id: delivery.orderId,
-      status,
+      status: DELIVERY_LIFECYCLE.happyPath[0],
       address: delivery.address,
-      at: now.toISOString(),
+      at: at.toISOString(),
     },
   };
-  return [created, ...simulationAfter({ id: delivery.id, orderId: delivery.orderId }, status)];
 }
 
-function simulationAfter(
+/** The simulator's request for the step after `status`, if the simulator drives it. */
+export function simulationAfter(
   delivery: Pick<Delivery, 'id' | 'orderId'>,
   status: DeliveryStatus,
-): DeliveryEvent[] {
+): Published<'delivery.simulate'>[] {
   const next = simulatedAfter(DELIVERY_LIFECYCLE, status);
   if (next === null) return [];
   return [

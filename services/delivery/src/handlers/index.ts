@@ -5,7 +5,6 @@ import {
   type DeliveryOutcome,
 } from '../application/apply-delivery-events';
 import type { DeliveryContext } from '../application/context';
-import { replayDelivery } from '../application/replay-delivery';
 
 /**
  * The events the delivery service consumes: order.created (remember where the order goes),
@@ -19,23 +18,7 @@ export function deliveryHandlers(ctx: DeliveryContext) {
       ctx,
       entries.map((e) => e.event),
     );
-    for (const [i, outcome] of outcomes.entries()) {
-      const entry = entries[i]!;
-      report(ctx, outcome, entry);
-      // A re-driven start means the order never heard of its delivery: answer with what the delivery said.
-      // A plain redelivery of the same start is only a repeat, and changes nothing.
-      if (
-        outcome.kind === 'already_started' &&
-        entry.event.event_type === 'order.status_changed' &&
-        entry.event.payload.redrive === true
-      ) {
-        const replayed = await replayDelivery(ctx, entry.event);
-        entry.ctx.logger.info(
-          { order_id: entry.event.payload.order_id, replayed },
-          'delivery already created; its events replayed',
-        );
-      }
-    }
+    for (const [i, outcome] of outcomes.entries()) report(ctx, outcome, entries[i]!);
   };
   const one = (event: DeliveryCause, hctx: HandlerContext) => apply([{ event, ctx: hctx }]);
   const handlers = {
@@ -54,20 +37,24 @@ function report(
   outcome: DeliveryOutcome,
   entry: { event: DeliveryCause; ctx: HandlerContext },
 ): void {
-  const { payload } = entry.event;
   switch (outcome.kind) {
     case 'started':
       ctx.metrics.created.inc();
       return;
     case 'already_started':
+      if (outcome.replayed !== undefined)
+        entry.ctx.logger.info(
+          { order_id: entry.event.payload.order_id, replayed: outcome.replayed },
+          'delivery already created; its events replayed',
+        );
       return;
     case 'moved':
       ctx.metrics.transitions.inc({ to: outcome.to });
       return;
     case 'rejected': {
       ctx.metrics.ignored.inc({ reason: outcome.reason });
-      const { delivery_id, status } = payload as { delivery_id?: string; status?: string };
-      entry.ctx.logger.info({ delivery_id, status, reason: outcome.reason }, 'delivery status not applied');
+      const { deliveryId: delivery_id, status, reason } = outcome;
+      entry.ctx.logger.info({ delivery_id, status, reason }, 'delivery status not applied');
     }
   }
 }

@@ -5,8 +5,7 @@ import { decide, evolveAll, type Order, type OrderCommand, type OrderEvent } fro
 import { restock } from '../store/menu';
 import { findOrders, saveOrders } from '../store/orders';
 import type { OrdersContext } from './context';
-import { envelopesOf } from './envelopes';
-import { stockChanged } from './stock-events';
+import { envelopesOf, stockChanged } from './events';
 import { authorize } from './read-order';
 
 /** Who asks: another service's event, or the customer holding the order's token. */

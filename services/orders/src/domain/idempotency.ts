@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { sha256Hex } from './tokens';
+import { sha256Hex } from '@pizza/shared';
 
 /**
  * Idempotency keys. The record stores only hashes and a sealed token:
@@ -11,6 +11,38 @@ import { sha256Hex } from './tokens';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 export const IDEMPOTENCY_KEY_MAX = 255;
+
+/** What a request with an Idempotency-Key leaves behind (collection `idempotency_keys`). */
+export interface IdempotencyRecord {
+  /** sha256 (hex) of the Idempotency-Key. */
+  _id: string;
+  /** sha256 (hex) of the canonical request body. */
+  request_hash: string;
+  order_id: string;
+  /** The tracking token sealed under a key derived from the Idempotency-Key. */
+  sealed_token: string;
+  created_at: Date;
+}
+
+/** An order request with an Idempotency-Key: the key, and the hash of the body it came with. */
+export interface KeyedRequest {
+  key: string;
+  hash: string;
+}
+
+/** The record of a keyed request: hashes only, and the tracking token sealed under the key. */
+export function idempotencyRecord(
+  request: KeyedRequest,
+  order: { id: string; token: string; now: Date },
+): IdempotencyRecord {
+  return {
+    _id: keyId(request.key),
+    request_hash: request.hash,
+    order_id: order.id,
+    sealed_token: sealToken(request.key, order.id, order.token),
+    created_at: order.now,
+  };
+}
 
 export function keyId(idempotencyKey: string): string {
   return sha256Hex(idempotencyKey);

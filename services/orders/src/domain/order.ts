@@ -185,7 +185,8 @@ function deliveryRecorded(
   return Array.isArray(step) ? [recorded, ...step] : step;
 }
 
-function simulationAfter(orderId: string, status: OrderStatus): OrderEvent[] {
+/** The simulator's request for the step after `status`, if the simulator drives it. */
+export function simulationAfter(orderId: string, status: OrderStatus): PublishedOrderEvent[] {
   const next = simulatedAfter(ORDER_LIFECYCLE, status);
   return next === null ? [] : [{ type: 'order.simulate', data: { order_id: orderId, next_status: next } }];
 }

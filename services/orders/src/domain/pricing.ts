@@ -1,6 +1,6 @@
-import { LIMITS, type OrderLine } from '@pizza/shared/contract';
+import { LIMITS, type MenuItem, type OrderLine } from '@pizza/shared/contract';
 
-/** Money is integer cents throughout; nothing here ever divides. */
+/** The menu's rules: what it shows, which lines it can serve, what they cost. Money is integer cents throughout; nothing here ever divides. */
 
 export interface RequestedLine {
   item_id: string;
@@ -57,7 +57,7 @@ export interface PricedItem {
 /** The order's lines with a price snapshot, and the total, all in integer cents. */
 export function priceLines(
   lines: readonly RequestedLine[],
-  items: ReadonlyMap<string, PricedItem>,
+  items: ReadonlyMap<string, Pick<PricedItem, 'name' | 'price'>>,
 ): { lines: OrderLine[]; total: number } {
   const priced = lines.map((line) => {
     const item = items.get(line.item_id);
@@ -72,4 +72,63 @@ export function priceLines(
     };
   });
   return { lines: priced, total: priced.reduce((sum, line) => sum + line.line_total, 0) };
+}
+
+/** A menu item as stored: what it is, what it costs, how many are left and how many it is refilled to. */
+export interface MenuEntry {
+  _id: string;
+  name: string;
+  description: string;
+  price: number;
+  category: 'pizza' | 'drink';
+  stock: number;
+  target_stock: number;
+  /** Counts the writes to `stock` (absent before the first): orders the `stock.changed` events. */
+  stock_version?: number;
+}
+
+/** An item as an order needs it: what it is called, what it costs, how many are left. */
+export type StockedItem = Pick<MenuEntry, '_id' | 'name' | 'price' | 'stock' | 'stock_version'>;
+
+/** Stock as customers see it: never below zero (a document may hold less after a manual edit). */
+export const shownStock = (stock: number): number => Math.max(0, stock);
+
+const CATEGORY_ORDER: Record<MenuEntry['category'], number> = { pizza: 0, drink: 1 };
+
+/** The menu for customers: pizzas first, then drinks, each by name. */
+export function toMenu(entries: readonly MenuEntry[]): MenuItem[] {
+  return [...entries]
+    .sort(
+      (a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] || a.name.localeCompare(b.name, 'en'),
+    )
+    .map((e) => ({
+      id: e._id,
+      name: e.name,
+      description: e.description,
+      price: e.price,
+      stock: shownStock(e.stock),
+      category: e.category,
+      target_stock: e.target_stock,
+    }));
+}
+
+/** A line the stock cannot serve: OutOfStockError names each. */
+export interface ShortItem {
+  item_id: string;
+  requested: number;
+  available: number;
+}
+
+/** The lines that cannot be had as `items` stand, or none. */
+export function shortLines(
+  lines: readonly RequestedLine[],
+  items: ReadonlyMap<string, Pick<StockedItem, 'stock'>>,
+): ShortItem[] {
+  return lines
+    .map((l) => ({
+      item_id: l.item_id,
+      requested: l.quantity,
+      available: shownStock(items.get(l.item_id)?.stock ?? 0),
+    }))
+    .filter((i) => i.available < i.requested);
 }

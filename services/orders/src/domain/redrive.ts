@@ -1,12 +1,6 @@
-import {
-  isFinal,
-  nextOnPath,
-  ORDER_LIFECYCLE,
-  simulatedAfter,
-  type OrderStatus,
-} from '@pizza/shared/contract';
-import { isStalled } from '@pizza/shared';
-import { createdEvent, type Order, type PublishedOrderEvent } from './order';
+import { ORDER_LIFECYCLE, unfinishedStatuses, type OrderStatus } from '@pizza/shared/contract';
+import { redriveIfStalled, type Redrive } from '@pizza/shared';
+import { createdEvent, simulationAfter, type Order, type PublishedOrderEvent } from './order';
 
 /**
  * Re-driving an order that made no progress (the event or timer of its next step was lost, e.g. with Redis'
@@ -15,21 +9,16 @@ import { createdEvent, type Order, type PublishedOrderEvent } from './order';
  */
 
 /** The order's statuses that still expect a next step: where a re-drive can be needed. */
-export const UNFINISHED_ORDER_STATUSES: readonly OrderStatus[] = ORDER_LIFECYCLE.happyPath.filter(
-  (status) => !isFinal(ORDER_LIFECYCLE, status),
-);
+export const UNFINISHED_ORDER_STATUSES: readonly OrderStatus[] = unfinishedStatuses(ORDER_LIFECYCLE);
 
-export interface OrderRedrive {
-  /** The status it waits for: the step re-driven. */
-  step: OrderStatus;
-  events: PublishedOrderEvent[];
-  stalledMs: number;
-}
+export type OrderRedrive = Redrive<OrderStatus, PublishedOrderEvent>;
 
 /**
- * What re-drives `order` at `now`, or null when it is finished, or not stalled (it moved, or was re-driven,
- * within `stallMs`). The order's published history comes first, for consumers that lost what they knew
- * (the delivery service the order's address, the gateway its cache); then the request for the next step.
+ * What re-drives `order` at `now`, or null when it is finished, or not stalled. The order's published
+ * history comes first, for consumers that lost what they knew (the delivery service the order's address,
+ * the gateway its cache); then the simulator's request for the next step. None where the next step is not
+ * the simulator's: out for delivery, the delivery moves the order on, and the history's
+ * `order.status_changed` is what starts (or re-answers) it.
  */
 export function redriveOf(
   order: Order,
@@ -37,25 +26,20 @@ export function redriveOf(
   now: Date,
   stallMs: number,
 ): OrderRedrive | null {
-  const step = nextOnPath(ORDER_LIFECYCLE, order.status);
-  if (step === null || !isStalled({ updatedAt: order.updated_at, redrivenAt }, now, stallMs)) return null;
-  const request = nextStepRequest(order);
-  const history = publishedHistory(order).map((event): PublishedOrderEvent =>
-    event.type === 'order.status_changed' ? { ...event, data: { ...event.data, redrive: true } } : event,
+  const marks = { status: order.status, updatedAt: order.updated_at, redrivenAt };
+  return redriveIfStalled(ORDER_LIFECYCLE, marks, now, stallMs, () =>
+    [...publishedHistory(order), ...simulationAfter(order._id, order.status)].map(saidAgain),
   );
-  const events = [...history, ...(request ? [request] : [])];
-  return { step, events, stalledMs: now.getTime() - order.updated_at.getTime() };
 }
 
 /**
- * The request for the order's next step: the simulator's, marked as a re-drive (the step may have fired and
- * its event been lost). None where the next step is not the simulator's: out for delivery, the delivery
- * moves the order on, and the history's `order.status_changed` is what starts (or re-answers) it.
+ * Marked as a re-drive: a status change, so that a delivery that exists answers it (a redelivery does not);
+ * the simulator's request, since the step may have fired and its event been lost.
  */
-export function nextStepRequest(order: Order): PublishedOrderEvent | null {
-  const next = simulatedAfter(ORDER_LIFECYCLE, order.status);
-  if (next === null) return null;
-  return { type: 'order.simulate', data: { order_id: order._id, next_status: next, redrive: true } };
+function saidAgain(event: PublishedOrderEvent): PublishedOrderEvent {
+  if (event.type === 'order.status_changed') return { ...event, data: { ...event.data, redrive: true } };
+  if (event.type === 'order.simulate') return { ...event, data: { ...event.data, redrive: true } };
+  return event;
 }
 
 /** The events the order published so far, rebuilt from its state: order.created, then each status change. */

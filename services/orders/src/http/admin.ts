@@ -1,9 +1,8 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import { countDeadLetters, listDeadLetters, ValidationError, zodDetails } from '@pizza/shared';
+import { countDeadLetters, listDeadLetters, secretEquals, ValidationError, zodDetails } from '@pizza/shared';
 import type { DeadLettersResponse } from '@pizza/shared/contract';
-import { secretEquals } from '../domain/tokens';
 import { UnauthorizedError } from '../errors';
 
 const Query = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) });

@@ -1,6 +1,6 @@
 import { inTransaction, newEvent, type MongoHandle, type Outbox } from '@pizza/shared';
 import { collections } from '../store/collections';
-import { stockChanged } from '../application/stock-events';
+import { stockChanged } from '../application/events';
 import { raiseStock, readStock, stockLevels } from '../store/menu';
 import { planRefill, type RefillChange } from './plan';
 

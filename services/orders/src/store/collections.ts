@@ -1,34 +1,13 @@
 import type { Collection, Db } from 'mongodb';
+import { Outbox, type OutboxOptions } from '@pizza/shared';
 import type { Order } from '../domain/order';
-import { IDEMPOTENCY_TTL_SECONDS } from '../domain/idempotency';
+import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord } from '../domain/idempotency';
+import type { MenuEntry } from '../domain/pricing';
 
-/** The order service's collections, and their indexes. */
+/** The order service's collections, their indexes, and its outbox. */
 
 /** `menu`: the items, their price and their stock (taken by orders, raised by the stock refill). */
-export interface MenuDoc {
-  /** Item id slug, e.g. `margherita`. */
-  _id: string;
-  name: string;
-  description: string;
-  /** Integer cents. */
-  price: number;
-  category: 'pizza' | 'drink';
-  stock: number;
-  target_stock: number;
-  /** Counts the writes to `stock` (absent before the first): orders the `stock.changed` events. */
-  stock_version?: number;
-}
-
-export interface IdempotencyRecord {
-  /** sha256 (hex) of the Idempotency-Key. */
-  _id: string;
-  /** sha256 (hex) of the canonical request body. */
-  request_hash: string;
-  order_id: string;
-  /** The tracking token sealed under a key derived from the Idempotency-Key. */
-  sealed_token: string;
-  created_at: Date;
-}
+export type MenuDoc = MenuEntry;
 
 export interface Collections {
   menu: Collection<MenuDoc>;
@@ -49,4 +28,12 @@ export async function ensureIndexes(db: Db): Promise<void> {
     { created_at: 1 },
     { expireAfterSeconds: IDEMPOTENCY_TTL_SECONDS },
   );
+}
+
+/** The order service's outbox (collection `outbox`): the service and its stock refill write to it. */
+export const ORDERS_OUTBOX = 'orders';
+
+/** Every process of the order service relays the same outbox, one at a time (they share its lease). */
+export function ordersOutbox(deps: Pick<OutboxOptions, 'db' | 'bus' | 'logger'>): Outbox {
+  return new Outbox({ ...deps, name: ORDERS_OUTBOX });
 }

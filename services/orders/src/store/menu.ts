@@ -1,32 +1,12 @@
 import type { ClientSession } from 'mongodb';
-import type { MenuItem } from '@pizza/shared/contract';
-import type { PricedItem, RequestedLine } from '../domain/pricing';
-import type { ShortItem } from '../errors';
+import type { RequestedLine, StockedItem } from '../domain/pricing';
 import type { StockLevel } from '../stock-refill/plan';
 import type { Collections, MenuDoc } from './collections';
 
-const CATEGORY_ORDER: Record<MenuDoc['category'], number> = { pizza: 0, drink: 1 };
-
-/** The menu for customers: pizzas first, then drinks, each by name. */
-export async function listMenu(c: Collections): Promise<MenuItem[]> {
-  const docs = await c.menu.find({}).toArray();
-  return docs
-    .sort(
-      (a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] || a.name.localeCompare(b.name, 'en'),
-    )
-    .map((d) => ({
-      id: d._id,
-      name: d.name,
-      description: d.description,
-      price: d.price,
-      stock: Math.max(0, d.stock),
-      category: d.category,
-      target_stock: d.target_stock,
-    }));
+/** Every item, as stored. */
+export async function loadMenu(c: Collections): Promise<MenuDoc[]> {
+  return c.menu.find({}).toArray();
 }
-
-/** An item as an order needs it: what it is called, what it costs, how many are left. */
-export type StockedItem = Pick<MenuDoc, '_id' | 'name' | 'price' | 'stock' | 'stock_version'>;
 
 /** Every item the lines name that the menu has, by id, in one read (inside the transaction when given one). */
 export async function readItems(
@@ -41,13 +21,6 @@ export async function readItems(
     )
     .toArray();
   return new Map(docs.map((d) => [d._id, d]));
-}
-
-/** Thrown when a guarded decrement did not match although a read says there is stock: try again. */
-export class StockChangedError extends Error {
-  constructor() {
-    super('stock changed between the decrement and the read');
-  }
 }
 
 /**
@@ -73,22 +46,6 @@ export async function takeStock(
   return result.matchedCount === lines.length;
 }
 
-/** The lines that cannot be had as `items` stand (OutOfStockError names all of them), or none. */
-export function shortLines(lines: readonly RequestedLine[], items: ReadonlyMap<string, StockedItem>): ShortItem[] {
-  return lines
-    .map((l) => ({
-      item_id: l.item_id,
-      requested: l.quantity,
-      available: Math.max(0, items.get(l.item_id)?.stock ?? 0),
-    }))
-    .filter((i) => i.available < i.requested);
-}
-
-/** The items' names and prices as of this transaction (after `takeStock`). */
-export function pricedItems(items: ReadonlyMap<string, StockedItem>): Map<string, PricedItem> {
-  return new Map([...items.values()].map((i) => [i._id, { id: i._id, name: i.name, price: i.price }]));
-}
-
 /** An item's stock after a write, as the `stock.changed` event carries it. */
 export type StockAfterWrite = Pick<MenuDoc, '_id' | 'stock' | 'stock_version'>;
 
@@ -105,7 +62,11 @@ export async function restock(
     })),
     { session, ordered: true },
   );
-  return readStock(c, session, lines.map((l) => l.item_id));
+  return readStock(
+    c,
+    session,
+    lines.map((l) => l.item_id),
+  );
 }
 
 /** The items' stock as this transaction sees it (after its own writes). */

@@ -1,8 +1,12 @@
 import type { AnyBulkWriteOperation, ClientSession } from 'mongodb';
+import type { IdempotencyRecord } from '../domain/idempotency';
 import type { Order } from '../domain/order';
 import type { Collections } from './collections';
 
-/** The `orders` collection: loads orders, saves them whole. */
+/**
+ * The `orders` collection: loads orders, saves them whole. And `idempotency_keys`, written with the order it
+ * names: one record per key hash, expired by a TTL index after 24 h.
+ */
 
 export async function findOrder(c: Collections, id: string, session?: ClientSession): Promise<Order | null> {
   return c.orders.findOne({ _id: id }, session ? { session } : {});
@@ -56,4 +60,21 @@ export async function saveOrders(
   const result = await c.orders.bulkWrite(writes, { session, ordered: true });
   // Unreachable inside a snapshot transaction (a concurrent change is a write conflict, retried); kept as a guard.
   if (result.matchedCount !== writes.length) throw new Error('an order changed since it was loaded');
+}
+
+export async function findRecord(c: Collections, id: string): Promise<IdempotencyRecord | null> {
+  return c.idempotency.findOne({ _id: id });
+}
+
+export async function insertRecord(
+  c: Collections,
+  session: ClientSession,
+  record: IdempotencyRecord,
+): Promise<void> {
+  await c.idempotency.insertOne(record, { session });
+}
+
+/** Removes a record that has outlived its 24 h before the TTL monitor got to it. */
+export async function deleteRecord(c: Collections, record: IdempotencyRecord): Promise<void> {
+  await c.idempotency.deleteOne({ _id: record._id, created_at: record.created_at });
 }
