@@ -1,20 +1,20 @@
 import type { RequestHandler } from 'express';
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import { redisRateLimit, type Logger } from '@pizza/shared';
+import { redisRateLimit, TOKEN_FAILURES_LIMIT, TokenFailuresEnv, type Logger } from '@pizza/shared';
 import { DEMO_LOAD_MAX_PER_SECOND } from '@pizza/shared/contract';
 import { isAdminRequest } from './admin';
 import { admission, type AdmissionConfig } from './admission';
 
 const int = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
 
-/** Per-client rate limits of the API; each counts per client address within RATE_LIMIT_WINDOW_MS. */
-export const RateLimitEnv = z.object({
-  RATE_LIMIT_WINDOW_MS: int(60_000, 100),
+/**
+ * Per-client rate limits of the API; each counts per client address within RATE_LIMIT_WINDOW_MS. Wrong tracking
+ * tokens (404 on an order read or cancel) share their settings and budget with the gateway's token checks.
+ */
+export const RateLimitEnv = TokenFailuresEnv.extend({
   /** Order placements (POST /orders), whatever their outcome. */
   RATE_LIMIT_ORDERS: int(20, 1),
-  /** Wrong tracking tokens (404 on an order read or cancel): guessing stops here. */
-  RATE_LIMIT_TOKEN_FAILURES: int(20, 1),
   /** Wrong admin tokens (401). */
   RATE_LIMIT_ADMIN_FAILURES: int(10, 1),
 });
@@ -50,7 +50,7 @@ export function orderLimits(
     placement: (req, res, next) => (isAdminRequest(req, deps.adminToken) ? demo : perClient)(req, res, next),
     tokenFailures: redisRateLimit({
       ...deps,
-      name: 'token-failures',
+      name: TOKEN_FAILURES_LIMIT,
       limit: config.RATE_LIMIT_TOKEN_FAILURES,
       windowMs,
       counts: (res) => res.statusCode === 404,
