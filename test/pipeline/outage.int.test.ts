@@ -103,11 +103,11 @@ async function allDelivered(placed: PlacedOrder[]): Promise<void> {
       refused = await postOrder();
       refusedMs = performance.now() - started;
       await waitFor(
-        async () => (await readiness()).status === 503 && (await readiness()).down.includes('mongodb'),
-        {
-          timeoutMs: 10_000,
-          what: 'readiness 503 naming mongodb',
+        async () => {
+          const r = await readiness();
+          return r.status === 503 && r.down.includes('mongodb');
         },
+        { timeoutMs: 10_000, what: 'readiness 503 naming mongodb' },
       );
       // The consumers' hung operations time out too, and are retried as an outage (not counted as attempts).
       await waitFor(
