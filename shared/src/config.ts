@@ -67,7 +67,8 @@ export const MongoEnv = z.object({
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
   MONGO_DB: z.string().min(1).default('pizza'),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: int(3_000, 10),
-  MONGO_SOCKET_TIMEOUT_MS: int(10_000, 10),
+  MONGO_OPERATION_TIMEOUT_MS: int(2_000, 10),
+  MONGO_SOCKET_TIMEOUT_MS: int(5_000, 10),
   MONGO_TRANSACTION_TIMEOUT_MS: int(5_000, 10),
 });
 

@@ -31,6 +31,12 @@ const MONGO_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 116
  */
 const MONGO_NETWORK_MESSAGE = /\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b|^connection .* (closed|timed out)|^Server selection timed out/;
 
+/** MongoDB errors of a server that did not answer at all (as opposed to one that refused an operation). */
+const MONGO_NO_ANSWER_NAMES = new Set([
+  'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoServerSelectionError', 'MongoServerClosedError',
+  'MongoPoolClearedError', 'MongoWaitQueueTimeoutError',
+]);
+
 /** Redis replies that mean "not now" (BUSYGROUP is not one: `\b` keeps it out). */
 const REDIS_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF)\b/;
 /** ioredis's own: a closed connection, a command past `commandTimeout`, retries per request exhausted. */
@@ -67,4 +73,17 @@ export function isInfraFailure(error: unknown, depth = 0): boolean {
   if (isOwnInfraFailure(e)) return true;
   if (Array.isArray(e.errors) && e.errors.some((inner) => isInfraFailure(inner, depth + 1))) return true;
   return isInfraFailure(e.cause, depth + 1);
+}
+
+/**
+ * Whether `error` (or what it wraps) says the MongoDB server did not answer: a lost or silent connection, no
+ * server selectable. Anything more sent to it now is likely to wait as long, so it is not waited on twice.
+ */
+export function isUnanswered(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const e = error as ErrorLike;
+  const name = typeof e.name === 'string' ? e.name : '';
+  if (MONGO_NO_ANSWER_NAMES.has(name)) return true;
+  if (name.startsWith('Mongo') && typeof e.message === 'string' && MONGO_NETWORK_MESSAGE.test(e.message)) return true;
+  return isUnanswered(e.cause, depth + 1);
 }

@@ -8,7 +8,7 @@ import { createHttpApp, finishApp, type ReadinessChecks } from './http/app';
 import { parseTrustProxy, type TrustProxy } from './http/client-address';
 import { listen, serverLimitsOf } from './http/server';
 import { createLogger, type Logger } from './logger';
-import { connectMongo, type MongoHandle } from './mongo/client';
+import { connectMongo, mongoTimeoutsOf, type MongoHandle } from './mongo/client';
 import { startTracing } from './tracing';
 
 type Base = z.infer<typeof BaseEnv>;
@@ -68,13 +68,8 @@ export async function startService<S extends z.ZodType<Base>>(
   const tracing = await startTracing(service, config);
 
   const mongoUrl = (config as Partial<WithMongo>).MONGO_URL;
-  const mongoConfig = config as Partial<WithMongo>;
   const mongo = mongoUrl
-    ? await connectMongo(mongoUrl, (config as WithMongo).MONGO_DB, service, {
-        serverSelectionMs: mongoConfig.MONGO_SERVER_SELECTION_TIMEOUT_MS,
-        socketMs: mongoConfig.MONGO_SOCKET_TIMEOUT_MS,
-        transactionMs: mongoConfig.MONGO_TRANSACTION_TIMEOUT_MS,
-      })
+    ? await connectMongo(mongoUrl, (config as WithMongo).MONGO_DB, service, mongoTimeoutsOf(config as Partial<WithMongo>))
     : undefined;
   const bus = new EventBus({
     redisUrl: config.REDIS_URL,

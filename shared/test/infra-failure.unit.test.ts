@@ -9,7 +9,15 @@ import {
   MongoTopologyClosedError,
 } from 'mongodb';
 import { z } from 'zod';
-import { AppError, ConflictError, DependencyUnavailableError, isInfraFailure, PoisonMessageError, ValidationError } from '../src';
+import {
+  AppError,
+  ConflictError,
+  DependencyUnavailableError,
+  isInfraFailure,
+  isUnanswered,
+  PoisonMessageError,
+  ValidationError,
+} from '../src';
 
 // What the driver attaches when no server answered: the description of a set without a primary.
 const noPrimary = { error: null, type: 'ReplicaSetNoPrimary' } as unknown as ConstructorParameters<typeof MongoServerSelectionError>[1];
@@ -70,5 +78,26 @@ describe('isInfraFailure', () => {
     const b = new Error('b', { cause: a });
     Object.assign(a, { cause: b });
     expect(isInfraFailure(a)).toBe(false);
+  });
+});
+
+describe('isUnanswered', () => {
+  test.each([
+    ['a silent connection', new MongoNetworkTimeoutError('connection 6 to 127.0.0.1:27017 timed out')],
+    ['a lost connection', new MongoNetworkError('connection 3 to 127.0.0.1:27017 closed')],
+    ['a bulk write whose connection timed out', new MongoBulkWriteError(new MongoNetworkError('connection 6 to 127.0.0.1:27017 timed out'), {} as never)],
+    ['no selectable server', new MongoServerSelectionError('Server selection timed out after 3000 ms', noPrimary)],
+    ['a transaction given up on a silent server', new DependencyUnavailableError('not committed', new MongoNetworkTimeoutError('timed out'))],
+  ])('%s: the server did not answer', (_name, error) => {
+    expect(isUnanswered(error)).toBe(true);
+  });
+
+  test.each([
+    ['a write conflict (the server answered)', serverError(112, ['TransientTransactionError'])],
+    ['maxTimeMS expired (the server answered)', serverError(50)],
+    ['a duplicate key', serverError(11000)],
+    ['a Redis timeout', new Error('Command timed out')],
+  ])('%s: the server answered', (_name, error) => {
+    expect(isUnanswered(error)).toBe(false);
   });
 });

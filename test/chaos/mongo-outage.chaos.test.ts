@@ -74,7 +74,9 @@ afterAll(async () => {
 
     expect(probe.status).toBe(503);
     expect(probe.headers.get('retry-after')).not.toBeNull();
-    expect(probeMs).toBeLessThan(15_000);
+    // Its own server selection (MONGO_SERVER_SELECTION_TIMEOUT_MS, 3 s), after the requests for the same item
+    // that came before it, as orders of one item take turns (about 7 s measured with admission control off).
+    expect(probeMs).toBeLessThan(10_000);
     expectIntact(outcome, customers);
   },
   480_000,

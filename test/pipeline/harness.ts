@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
-import { listeningPort, resolveMongo, resolveRedis, spawnChild, waitForLine, type ChildHandle } from '@pizza/stack';
+import {
+  listeningPort,
+  resolveMongo,
+  resolveRedis,
+  spawnChild,
+  waitForLine,
+  type ChildHandle,
+  type MongoInstance,
+  type RedisInstance,
+} from '@pizza/stack';
 import { seedMenu } from '@pizza/orders/src/seed';
 import { GENEROUS_LIMITS_ENV } from '@pizza/shared/testing';
 
@@ -21,12 +30,19 @@ export interface ServiceProcess {
 
 const USES_MONGO: ReadonlySet<ServiceName> = new Set(['orders', 'delivery']);
 
+/** The servers a pipeline runs on; by default the ones `resolveRedis` and `resolveMongo` pick. */
+export interface PipelineServers {
+  redis?: () => Promise<RedisInstance>;
+  mongo?: () => Promise<MongoInstance>;
+}
+
 /**
  * The whole system as real processes, per test file: a private Redis, a fresh MongoDB database with the menu
  * seeded, and each service started with `node --import tsx services/<name>/src/main.ts`. Everything started
  * is stopped in afterAll. PIPELINE_LOGS=1 echoes the services' logs (PIPELINE_LOG_LEVEL=debug for more).
+ * A test that stops or pauses a server passes its own (`servers`), to hold its process.
  */
-export function usePipeline() {
+export function usePipeline(servers: PipelineServers = {}) {
   const state: {
     redisUrl?: string;
     mongoUrl?: string;
@@ -39,7 +55,7 @@ export function usePipeline() {
   } = { stops: [], processes: new Set() };
 
   beforeAll(async () => {
-    const [redis, mongo] = await Promise.all([resolveRedis(), resolveMongo()]);
+    const [redis, mongo] = await Promise.all([(servers.redis ?? resolveRedis)(), (servers.mongo ?? resolveMongo)()]);
     state.stops.push(
       () => redis.stop(),
       () => mongo.stop(),

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   connectMongo,
+  mongoTimeoutsOf,
   createLogger,
   errorMessage,
   EventBus,
@@ -62,7 +63,7 @@ export async function refillMain(
     return 1;
   }
   const logger = createLogger({ service: 'stock-refill', level: config.LOG_LEVEL });
-  const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, 'stock-refill').catch(
+  const mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB, 'stock-refill', mongoTimeoutsOf(config)).catch(
     (error: unknown) => {
       io.err(`stock-refill: cannot connect to MongoDB: ${errorMessage(error)}`);
     },

@@ -1,5 +1,18 @@
-import { MongoClient, MongoError, MongoServerError, type ClientSession, type Db, type TransactionOptions } from 'mongodb';
+import {
+  MongoClient,
+  MongoError,
+  MongoNotConnectedError,
+  MongoServerError,
+  MongoTopologyClosedError,
+  type ClientSession,
+  type Db,
+  type TransactionOptions,
+} from 'mongodb';
+import type { z } from 'zod';
+import type { MongoEnv } from '../config';
 import { DependencyUnavailableError } from '../errors';
+import { isUnanswered } from '../infra-failure';
+import { withOperationDeadline } from './deadline';
 
 export interface MongoHandle {
   client: MongoClient;
@@ -11,16 +24,33 @@ export interface MongoHandle {
 export interface MongoTimeouts {
   /** No selectable server (down, not primary) within this: the operation fails. */
   serverSelectionMs: number;
+  /** Each command's `maxTimeMS` (the commit's too): the server ends an operation that runs longer. */
+  operationMs: number;
   /** A connection that stays silent this long is closed and its operation fails (a paused server). */
   socketMs: number;
   /** A transaction, all its driver retries included, gives up after this. */
   transactionMs: number;
 }
 
-export const DEFAULT_MONGO_TIMEOUTS: MongoTimeouts = { serverSelectionMs: 3_000, socketMs: 10_000, transactionMs: 5_000 };
+export const DEFAULT_MONGO_TIMEOUTS: MongoTimeouts = {
+  serverSelectionMs: 3_000,
+  operationMs: 2_000,
+  socketMs: 5_000,
+  transactionMs: 5_000,
+};
 
-/** Each client's transaction deadline, read by `inTransaction`. */
-const transactionDeadlines = new WeakMap<MongoClient, number>();
+/** The deadlines a loaded configuration sets (MONGO_*_TIMEOUT_MS). */
+export function mongoTimeoutsOf(config: Partial<z.infer<typeof MongoEnv>>): Partial<MongoTimeouts> {
+  return {
+    serverSelectionMs: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
+    operationMs: config.MONGO_OPERATION_TIMEOUT_MS,
+    socketMs: config.MONGO_SOCKET_TIMEOUT_MS,
+    transactionMs: config.MONGO_TRANSACTION_TIMEOUT_MS,
+  };
+}
+
+/** Each client's deadlines, read by `inTransaction`. */
+const transactionDeadlines = new WeakMap<MongoClient, MongoTimeouts>();
 
 export async function connectMongo(
   url: string,
@@ -30,6 +60,7 @@ export async function connectMongo(
 ): Promise<MongoHandle> {
   const t: MongoTimeouts = {
     serverSelectionMs: timeouts.serverSelectionMs ?? DEFAULT_MONGO_TIMEOUTS.serverSelectionMs,
+    operationMs: timeouts.operationMs ?? DEFAULT_MONGO_TIMEOUTS.operationMs,
     socketMs: timeouts.socketMs ?? DEFAULT_MONGO_TIMEOUTS.socketMs,
     transactionMs: timeouts.transactionMs ?? DEFAULT_MONGO_TIMEOUTS.transactionMs,
   };
@@ -40,9 +71,9 @@ export async function connectMongo(
     socketTimeoutMS: t.socketMs,
     waitQueueTimeoutMS: t.serverSelectionMs,
   });
-  transactionDeadlines.set(client, t.transactionMs);
+  transactionDeadlines.set(client, t);
   await client.connect();
-  return { client, db: client.db(dbName), close: () => client.close() };
+  return { client, db: withOperationDeadline(client.db(dbName), t.operationMs), close: () => client.close() };
 }
 
 /** What runs once a session's current transaction has committed (see `onCommit`). */
@@ -62,41 +93,69 @@ export function onCommit(session: ClientSession, hook: () => void): void {
 const hasLabel = (error: unknown, label: string) => error instanceof MongoError && error.hasErrorLabel(label);
 const MAX_TIME_MS_EXPIRED = 50;
 
+/** How long a session left by `inTransaction` waits for its server to answer again before it is ended anyway. */
+const ABANDONED_SESSION_WAIT_MS = 60_000;
+
+/**
+ * Ends (aborts) a transaction whose server did not answer, but only once it answers again: a statement sent
+ * before (on a connection since closed) may still reach a paused server after an abort sent now, start the
+ * transaction there, and hold its documents until the server's transaction lifetime (60 s) runs out.
+ */
+async function endOnceAnswering(client: MongoClient, session: ClientSession): Promise<void> {
+  const giveUpAt = Date.now() + ABANDONED_SESSION_WAIT_MS;
+  while (Date.now() < giveUpAt) {
+    try {
+      await client.db('admin').command({ ping: 1 });
+      break;
+    } catch (error) {
+      if (error instanceof MongoTopologyClosedError || error instanceof MongoNotConnectedError) break; // closed
+      await new Promise((r) => setTimeout(r, 500).unref());
+    }
+  }
+  await session.endSession().catch(() => undefined);
+}
+
 /**
  * Runs `work` in one transaction (snapshot reads, majority commit), retried as the driver's `withTransaction`
  * does on TransientTransactionError and UnknownTransactionCommitResult, but within the client's transaction
  * deadline instead of the driver's fixed 120 s: past it, a DependencyUnavailableError (an infrastructure
- * failure: HTTP 503, a bus retry that costs no attempt) carries the last error.
+ * failure: HTTP 503, a bus retry that costs no attempt) carries the last error. Each run has a session of its
+ * own: one whose server did not answer is ended (its transaction aborted) in the background, once the server
+ * answers again, since that abort would wait as long again, twice (the driver retries it). So a silent
+ * server costs one socket timeout.
  */
 export async function inTransaction<T>(client: MongoClient, work: (session: ClientSession) => Promise<T>): Promise<T> {
-  const timeoutMs = transactionDeadlines.get(client) ?? DEFAULT_MONGO_TIMEOUTS.transactionMs;
+  const limits = transactionDeadlines.get(client) ?? DEFAULT_MONGO_TIMEOUTS;
+  const timeoutMs = limits.transactionMs;
   const deadline = Date.now() + timeoutMs;
   const options: TransactionOptions = {
     readConcern: { level: 'snapshot' },
     writeConcern: { w: 'majority' },
-    maxCommitTimeMS: timeoutMs,
+    maxCommitTimeMS: limits.operationMs,
   };
   const giveUp = (cause: unknown) =>
     new DependencyUnavailableError(`MongoDB transaction not committed within ${timeoutMs} ms`, cause);
-  return client.withSession(async (session) => {
-    for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(5 * 1.5 ** attempt, 500)));
-      commitHooks.delete(session);
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(5 * 1.5 ** attempt, 500)));
+    const session = client.startSession();
+    let unanswered = false;
+    try {
       session.startTransaction(options);
       let result: T;
       try {
         result = await work(session);
       } catch (error) {
-        if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
+        unanswered = isUnanswered(error);
+        if (session.inTransaction() && !unanswered) await session.abortTransaction().catch(() => undefined);
         if (!hasLabel(error, 'TransientTransactionError')) throw error;
-        if (Date.now() >= deadline) throw giveUp(error);
+        // Another run on a server that did not answer could wait a whole socket timeout past the deadline.
+        if (Date.now() + (unanswered ? limits.socketMs : 0) >= deadline) throw giveUp(error);
         continue;
       }
       for (;;) {
         try {
           await session.commitTransaction();
           for (const hook of commitHooks.get(session) ?? []) hook();
-          commitHooks.delete(session);
           return result;
         } catch (error) {
           const unknownResult = hasLabel(error, 'UnknownTransactionCommitResult') && (error as MongoError).code !== MAX_TIME_MS_EXPIRED;
@@ -105,8 +164,12 @@ export async function inTransaction<T>(client: MongoClient, work: (session: Clie
           if (!unknownResult) break; // transient: run the whole transaction again
         }
       }
+    } finally {
+      commitHooks.delete(session);
+      if (unanswered) void endOnceAnswering(client, session);
+      else await session.endSession().catch(() => undefined);
     }
-  });
+  }
 }
 
 export function isDuplicateKey(error: unknown): boolean {
