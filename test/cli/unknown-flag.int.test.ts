@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runScript } from '@pizza/stack';
+import { ENTRY_POINTS, runScript } from '@pizza/stack';
 
 /**
  * Every command-line entry point parses its arguments strictly: an unknown flag is refused with exit 2, a
  * message naming it and the usage, before anything starts (no Redis, MongoDB or stack is needed to see it).
- * The list is every `tsx` script of the root package.json plus the entry points the tools start themselves,
- * so a new command that ignores its arguments fails here.
+ * The list is every `tsx` script of the root package.json, the services (configured by their environment
+ * only, so any argument is refused) and the entry points the tools start themselves, so a new command that
+ * ignores its arguments fails here.
  */
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -14,7 +15,11 @@ const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'ut
   scripts: Record<string, string>;
 };
 const npmScripts = Object.values(scripts).flatMap((command) => /^tsx (\S+\.ts)$/.exec(command)?.[1] ?? []);
-const startedByTools = ['tools/bench/src/stack-host.ts', 'tools/mongo-lite/src/cli.ts'];
+const startedByTools = [
+  ...Object.values(ENTRY_POINTS),
+  'tools/bench/src/stack-host.ts',
+  'tools/mongo-lite/src/cli.ts',
+];
 
 // Each case is a tsx process, which alone takes seconds on a loaded machine.
 jest.setTimeout(120_000);
