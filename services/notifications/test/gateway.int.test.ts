@@ -162,14 +162,19 @@ test('paths other than order tracking are refused at the upgrade', async () => {
 test('metrics show open connections, pushed messages and push latency', async () => {
   const { port } = await h.gateway();
   const o = orderEvents();
+  const [created, next] = happyPath(o);
   const base = `http://127.0.0.1:${port}`;
-  const names = ['ws_connections_open', 'ws_messages_pushed_total', 'ws_push_latency_seconds_count'];
-  const before = await Promise.all(names.map((name) => metricValue(base, name)));
+  const openBefore = await metricValue(base, 'ws_connections_open');
+  await publish(h.redis, created!);
   const watcher = watch(port, o.orderId, o.token);
-  await watcher.opened;
-  await publish(h.redis, o.created());
   await watcher.waitForSequence(1);
-  // One more open connection, one message pushed, one push latency observed.
+  expect(await metricValue(base, 'ws_connections_open')).toBe(openBefore + 1);
+  // The first message may be the state on connect, which has no push latency; the next one is a live push:
+  // one message pushed, one push latency observed.
+  const names = ['ws_messages_pushed_total', 'ws_push_latency_seconds_count'];
+  const before = await Promise.all(names.map((name) => metricValue(base, name)));
+  await publish(h.redis, next!);
+  await watcher.waitForSequence(2);
   expect(await Promise.all(names.map((name) => metricValue(base, name)))).toEqual(before.map((v) => v + 1));
   const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
   expect(health.status).toBe(200);
