@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
+import { listen } from '@pizza/shared';
 
 /** One span as OTLP/HTTP JSON carries it (ids in hex), with the service that sent it. */
 export interface ReceivedSpan {
@@ -63,39 +63,35 @@ export async function startOtlpReceiver(): Promise<{
 }> {
   const spans: ReceivedSpan[] = [];
   const exports: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-      exports.push(body.toString());
-      const parsed =
-        req.url === '/v1/traces' ? ExportRequest.safeParse(JSON.parse(body.toString())) : undefined;
-      if (!parsed?.success) {
-        res.writeHead(400).end();
-        return;
-      }
-      for (const { resource, scopeSpans } of parsed.data.resourceSpans) {
-        const service = String(attributesOf(resource.attributes)['service.name']);
-        for (const span of scopeSpans.flatMap((s) => s.spans))
-          spans.push({
-            ...span,
-            service,
-            parentSpanId: span.parentSpanId ?? '',
-            attributes: attributesOf(span.attributes),
-          });
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    spans,
-    exports,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const { port, close } = await listen(
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+        exports.push(body.toString());
+        const parsed =
+          req.url === '/v1/traces' ? ExportRequest.safeParse(JSON.parse(body.toString())) : undefined;
+        if (!parsed?.success) {
+          res.writeHead(400).end();
+          return;
+        }
+        for (const { resource, scopeSpans } of parsed.data.resourceSpans) {
+          const service = String(attributesOf(resource.attributes)['service.name']);
+          for (const span of scopeSpans.flatMap((s) => s.spans))
+            spans.push({
+              ...span,
+              service,
+              parentSpanId: span.parentSpanId ?? '',
+              attributes: attributesOf(span.attributes),
+            });
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    },
+    0,
+    '127.0.0.1',
+  );
+  return { url: `http://127.0.0.1:${port}`, spans, exports, stop: close };
 }

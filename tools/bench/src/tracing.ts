@@ -9,9 +9,8 @@
  * Per side: CPU ms per delivered order of the services (Redis, MongoDB and the gateway left out: tracing does
  * not run there), POST latency and POST → delivered, and the spans the sink received per order.
  */
-import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { parseCommandLine, runCommand } from '@pizza/shared';
+import { listen, parseCommandLine, runCommand } from '@pizza/shared';
 import { cpuSource } from './cpu-time';
 import { httpClient } from './http-client';
 import { readMenu } from './invariants';
@@ -25,22 +24,19 @@ const log = (msg: string) => process.stderr.write(`bench:tracing: ${msg}\n`);
 /** Accepts OTLP/HTTP exports and counts spans by their span ids in the JSON, without keeping them. */
 async function startSink(): Promise<{ url: string; spans: () => number; stop(): Promise<void> }> {
   let spans = 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      spans += Buffer.concat(chunks).toString().split('"spanId"').length - 1;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    spans: () => spans,
-    stop: () => new Promise<void>((done) => server.close(() => done())),
-  };
+  const { port, close } = await listen(
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        spans += Buffer.concat(chunks).toString().split('"spanId"').length - 1;
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    },
+    0,
+    '127.0.0.1',
+  );
+  return { url: `http://127.0.0.1:${port}`, spans: () => spans, stop: close };
 }
 
 async function measure(
